@@ -1,0 +1,79 @@
+# Everything installs into caches outside the clone, keyed by what it depends on:
+# a fresh machine rebuilds them, a warm one reuses them.
+SHELL := /bin/bash
+CACHE ?= $(or $(SELFMODEL_CACHE_DIR),$(HOME)/.cache/selfmodel)
+PYTHON ?= python3
+PY_KEY := $(shell cat requirements/*.txt | sha256sum | cut -c1-16)
+VENV := $(CACHE)/venv-$(PY_KEY)
+PY := $(VENV)/bin/python
+WHEELS := $(wildcard /opt/wheels)
+PROTOS := $(wildcard protos/selfmodel/v1/*.proto)
+GEN_STAMP := selfmodel/.generated
+GRPCURL_VERSION := v1.9.3
+GRPCURL := $(CACHE)/tools/grpcurl-$(GRPCURL_VERSION)/grpcurl
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export SELFMODEL_CACHE_DIR := $(CACHE)
+export SELFMODEL_GRPCURL := $(GRPCURL)
+
+.PHONY: all install protos launcher run test unit integration lint lock clean
+
+all: install
+
+install: $(VENV)/.complete $(GEN_STAMP) launcher $(GRPCURL)
+
+$(VENV)/.complete: $(wildcard requirements/*.txt)
+	rm -rf "$(VENV)"
+	$(PYTHON) -m venv "$(VENV)"
+	"$(VENV)/bin/pip" install -q --upgrade pip
+	"$(VENV)/bin/pip" install -q $(if $(WHEELS),--find-links $(WHEELS)) \
+		-r requirements/dev.txt -c requirements/constraints.txt
+	touch "$@"
+
+# Python code and typed stubs generated from the protos into ./selfmodel (git-ignored).
+$(GEN_STAMP): $(PROTOS) $(VENV)/.complete
+	rm -rf selfmodel
+	PATH="$(VENV)/bin:$$PATH" "$(PY)" -m grpc_tools.protoc -Iprotos \
+		--python_out=. --grpc_python_out=. --mypy_out=. --mypy_grpc_out=. $(PROTOS)
+	touch selfmodel/__init__.py selfmodel/v1/__init__.py selfmodel/py.typed "$@"
+
+protos: $(GEN_STAMP)
+
+# grpcurl, to try the service as a new user would (and to test that session).
+$(GRPCURL):
+	GOBIN="$(dir $@)" go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+
+launcher:
+	$(PYTHON) -m store.embedded_neo4j build
+
+# Serves on 127.0.0.1:50051, backed by the embedded Neo4j (data in .data/neo4j).
+run: install
+	"$(PY)" -m service.devrun
+
+lint: install
+	"$(PY)" -m ruff check .
+	"$(PY)" -m ruff format --check .
+	"$(PY)" -m mypy
+	cd protos && "$(VENV)/bin/buf" lint
+
+unit: install
+	"$(PY)" -m pytest tests/unit
+
+integration: install
+	"$(PY)" -m pytest tests/integration
+
+# Static checks, then every test (integration tests start their own Neo4j unless
+# SELFMODEL_TEST_NEO4J_URI points at one).
+test: lint
+	"$(PY)" -m pytest tests
+
+# Re-resolve the newest allowed versions and write them to the lock.
+lock:
+	rm -rf "$(CACHE)/venv-lock" && $(PYTHON) -m venv "$(CACHE)/venv-lock"
+	"$(CACHE)/venv-lock/bin/pip" install -q -r requirements/dev.txt
+	{ echo "# Exact versions of every Python package (the lock); regenerate with 'make lock'."; \
+	  "$(CACHE)/venv-lock/bin/pip" freeze | grep -v -E '^(-e|setuptools)'; } > requirements/constraints.txt
+
+clean:
+	rm -rf selfmodel .pytest_cache .mypy_cache .ruff_cache
