@@ -1,0 +1,1 @@
+"""Persistence: the Neo4j-backed store and its embedded dev/test DBMS."""
