@@ -1,0 +1,40 @@
+"""`python -m service`: run the selfmodel gRPC server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+
+from service.config import ENVIRONMENT_VARIABLES, Settings
+from service.server import serve
+
+
+def _parser() -> argparse.ArgumentParser:
+    epilog = "environment variables:\n" + "\n".join(
+        f"  {name:<28} {meaning}" for name, meaning in ENVIRONMENT_VARIABLES.items()
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m service",
+        description="selfmodel: a living model of each user of a product, served over gRPC.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--listen", help="host:port to serve on (overrides SELFMODEL_LISTEN)")
+    return parser
+
+
+def main() -> None:
+    arguments = _parser().parse_args()
+    if arguments.listen:
+        os.environ["SELFMODEL_LISTEN"] = arguments.listen
+    settings = Settings.from_environment()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    main()

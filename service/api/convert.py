@@ -1,0 +1,132 @@
+"""Conversions between protobuf messages and domain values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from selfmodel.v1 import observation_pb2, self_model_pb2
+from service.domain import names
+from service.domain.errors import InvalidArgument
+from service.domain.model import (
+    Belief,
+    BeliefChange,
+    BeliefProposal,
+    ChangeKind,
+    NewObservation,
+    Observation,
+    ObservationType,
+    SelfModel,
+    Stance,
+)
+
+_OBSERVATION_TYPES: dict[observation_pb2.ObservationType.ValueType, ObservationType] = {
+    observation_pb2.OBSERVATION_TYPE_PREFERENCE: ObservationType.PREFERENCE,
+    observation_pb2.OBSERVATION_TYPE_CORRECTION: ObservationType.CORRECTION,
+    observation_pb2.OBSERVATION_TYPE_INTERACTION: ObservationType.INTERACTION,
+    observation_pb2.OBSERVATION_TYPE_ANSWER: ObservationType.ANSWER,
+    observation_pb2.OBSERVATION_TYPE_FEEDBACK: ObservationType.FEEDBACK,
+}
+_OBSERVATION_TYPE_VALUES = {domain: proto for proto, domain in _OBSERVATION_TYPES.items()}
+
+_STANCES: dict[observation_pb2.Stance.ValueType, Stance] = {
+    observation_pb2.STANCE_SUPPORTS: Stance.SUPPORTS,
+    observation_pb2.STANCE_CONTRADICTS: Stance.CONTRADICTS,
+}
+
+_CHANGE_KINDS: dict[ChangeKind, observation_pb2.ChangeKind.ValueType] = {
+    ChangeKind.CREATED: observation_pb2.CHANGE_KIND_CREATED,
+    ChangeKind.REINFORCED: observation_pb2.CHANGE_KIND_REINFORCED,
+    ChangeKind.WEAKENED: observation_pb2.CHANGE_KIND_WEAKENED,
+}
+
+
+def timestamp(value: datetime) -> Timestamp:
+    result = Timestamp()
+    result.FromDatetime(value)
+    return result
+
+
+def observation_type(
+    value: observation_pb2.ObservationType.ValueType, field: str
+) -> ObservationType:
+    try:
+        return _OBSERVATION_TYPES[value]
+    except KeyError:
+        raise InvalidArgument.of(field, "must be one of the OBSERVATION_TYPE_ values") from None
+
+
+def stance(value: observation_pb2.Stance.ValueType, field: str) -> Stance:
+    try:
+        return _STANCES[value]
+    except KeyError:
+        raise InvalidArgument.of(field, "must be STANCE_SUPPORTS or STANCE_CONTRADICTS") from None
+
+
+def new_observation(message: observation_pb2.Observation) -> NewObservation:
+    occur_time = (
+        message.occur_time.ToDatetime(tzinfo=UTC) if message.HasField("occur_time") else None
+    )
+    return NewObservation(
+        type=observation_type(message.type, "observation.type"),
+        content=message.content.strip(),
+        context=message.context.strip(),
+        occur_time=occur_time,
+        idempotency_key=message.idempotency_key,
+    )
+
+
+def belief_proposals(messages: list[observation_pb2.BeliefProposal]) -> list[BeliefProposal]:
+    return [
+        BeliefProposal(
+            statement=message.statement.strip(),
+            stance=stance(message.stance, f"beliefs[{index}].stance"),
+            context=message.context.strip(),
+        )
+        for index, message in enumerate(messages)
+    ]
+
+
+def belief_message(belief: Belief) -> self_model_pb2.Belief:
+    return self_model_pb2.Belief(
+        name=names.belief_name(belief.self_model_id, belief.id),
+        statement=belief.statement,
+        confidence=belief.confidence,
+        context=belief.context,
+        version=belief.version,
+        create_time=timestamp(belief.create_time),
+        update_time=timestamp(belief.update_time),
+    )
+
+
+def self_model_message(model: SelfModel) -> self_model_pb2.SelfModel:
+    return self_model_pb2.SelfModel(
+        name=names.self_model_name(model.id),
+        external_user_id=model.external_user_id,
+        scope=model.scope,
+        alignment_score=model.alignment_score,
+        beliefs=[belief_message(b) for b in model.beliefs],
+        create_time=timestamp(model.create_time),
+        update_time=timestamp(model.update_time),
+    )
+
+
+def observation_message(observation: Observation) -> observation_pb2.Observation:
+    return observation_pb2.Observation(
+        name=names.observation_name(observation.self_model_id, observation.id),
+        type=_OBSERVATION_TYPE_VALUES[observation.type],
+        content=observation.content,
+        context=observation.context,
+        occur_time=timestamp(observation.occur_time),
+        idempotency_key=observation.idempotency_key,
+        create_time=timestamp(observation.create_time),
+    )
+
+
+def belief_change_message(change: BeliefChange) -> observation_pb2.BeliefChange:
+    return observation_pb2.BeliefChange(
+        belief=belief_message(change.belief),
+        kind=_CHANGE_KINDS[change.kind],
+        previous_confidence=change.previous_confidence,
+    )

@@ -1,0 +1,1 @@
+"""Business rules of selfmodel: pure functions and values, no I/O."""

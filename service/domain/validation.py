@@ -1,0 +1,102 @@
+"""Input rules for every call; a request breaking one gets INVALID_ARGUMENT and writes nothing."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from service.domain import limits
+from service.domain.errors import FieldViolation, InvalidArgument
+from service.domain.model import BeliefProposal, NewObservation
+
+
+def _text_problem(value: str, max_bytes: int, *, required: bool) -> str | None:
+    if not value.strip():
+        return "required" if required else None
+    if len(value.encode("utf-8")) > max_bytes:
+        return f"longer than {max_bytes} bytes"
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
+        return "contains control characters"
+    return None
+
+
+def _check(
+    violations: list[FieldViolation],
+    field: str,
+    value: str,
+    max_bytes: int,
+    *,
+    required: bool,
+) -> None:
+    problem = _text_problem(value, max_bytes, required=required)
+    if problem is not None:
+        violations.append(FieldViolation(field, problem))
+
+
+def validate_user_key(external_user_id: str, scope: str) -> None:
+    violations: list[FieldViolation] = []
+    _check(
+        violations, "external_user_id", external_user_id, limits.MAX_IDENTIFIER_BYTES, required=True
+    )
+    _check(violations, "scope", scope, limits.MAX_IDENTIFIER_BYTES, required=True)
+    if violations:
+        raise InvalidArgument(violations)
+
+
+def validate_context(context: str, field: str) -> None:
+    violations: list[FieldViolation] = []
+    _check(violations, field, context, limits.MAX_IDENTIFIER_BYTES, required=False)
+    if violations:
+        raise InvalidArgument(violations)
+
+
+def validate_min_confidence(value: float, field: str) -> None:
+    if not 0.0 <= value <= 1.0:  # also rejects NaN
+        raise InvalidArgument.of(field, "must be between 0 and 1")
+
+
+def validate_observation(observation: NewObservation, proposals: list[BeliefProposal]) -> None:
+    violations: list[FieldViolation] = []
+    _check(
+        violations,
+        "observation.content",
+        observation.content,
+        limits.MAX_CONTENT_BYTES,
+        required=True,
+    )
+    _check(
+        violations,
+        "observation.context",
+        observation.context,
+        limits.MAX_IDENTIFIER_BYTES,
+        required=False,
+    )
+    _check(
+        violations,
+        "observation.idempotency_key",
+        observation.idempotency_key,
+        limits.MAX_IDENTIFIER_BYTES,
+        required=False,
+    )
+    if len(proposals) > limits.MAX_PROPOSALS_PER_OBSERVATION:
+        violations.append(
+            FieldViolation(
+                "beliefs", f"at most {limits.MAX_PROPOSALS_PER_OBSERVATION} per observation"
+            )
+        )
+    for index, proposal in enumerate(proposals):
+        _check(
+            violations,
+            f"beliefs[{index}].statement",
+            proposal.statement,
+            limits.MAX_STATEMENT_BYTES,
+            required=True,
+        )
+        _check(
+            violations,
+            f"beliefs[{index}].context",
+            proposal.context,
+            limits.MAX_IDENTIFIER_BYTES,
+            required=False,
+        )
+    if violations:
+        raise InvalidArgument(violations)
