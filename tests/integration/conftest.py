@@ -1,0 +1,54 @@
+"""Integration fixtures: a real Neo4j (embedded DBMS over Bolt) and the real service over gRPC.
+
+Set SELFMODEL_TEST_NEO4J_URI to use an already running Neo4j (as .ci/run does);
+otherwise the tests start their own in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import grpc
+import pytest
+from neo4j import Driver, GraphDatabase
+
+from selfmodel.v1 import self_model_service_pb2_grpc
+from store.embedded_neo4j import EmbeddedNeo4j, free_port
+from tests.integration.service_process import ServiceProcess
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("SELFMODEL_TEST_NEO4J_URI")
+    if external:
+        yield external
+        return
+    with EmbeddedNeo4j(tmp_path_factory.mktemp("neo4j"), port=free_port()) as neo4j:
+        yield neo4j.uri
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_uri: str) -> Iterator[Driver]:
+    """Direct access to the graph, to check what the service wrote."""
+    with GraphDatabase.driver(neo4j_uri) as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def service_address(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    service = ServiceProcess(neo4j_uri, tmp_path_factory.mktemp("service") / "service.log")
+    service.start()
+    yield service.address
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def channel(service_address: str) -> Iterator[grpc.Channel]:
+    with grpc.insecure_channel(service_address) as channel:
+        yield channel
+
+
+@pytest.fixture(scope="session")
+def stub(channel: grpc.Channel) -> self_model_service_pb2_grpc.SelfModelServiceStub:
+    return self_model_service_pb2_grpc.SelfModelServiceStub(channel)

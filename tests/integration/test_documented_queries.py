@@ -1,0 +1,43 @@
+"""The Cypher in docs/graph-model.md works on what the service writes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import LiteralString, cast
+
+from neo4j import Driver
+
+from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
+from tests.integration.requests import CONTRADICTS, SUPPORTS, create_model, observe
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "graph-model.md"
+
+
+def documented_queries() -> list[LiteralString]:
+    blocks = re.findall(r"```cypher\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
+    return [cast(LiteralString, block) for block in blocks]
+
+
+def test_why_do_we_believe_x_and_how_it_changed(
+    stub: SelfModelServiceStub, neo4j_driver: Driver
+) -> None:
+    why, history = documented_queries()
+    model = create_model(stub)
+    statement = "Prefers concise output formats"
+    observe(stub, model.name, (statement, SUPPORTS, ""), content="Chose bullet points")
+    observe(stub, model.name, (statement, CONTRADICTS, ""), content="Asked for the long version")
+    parameters = {"self_model_id": model.name.rsplit("/", 1)[1], "statement": statement}
+
+    rows, _, _ = neo4j_driver.execute_query(why, parameters)
+    assert [(r["stance"], r["observation"]) for r in rows] == [
+        ("CONTRADICTS", "Asked for the long version"),
+        ("SUPPORTS", "Chose bullet points"),
+    ]
+
+    rows, _, _ = neo4j_driver.execute_query(history, parameters)
+    assert [(r["version"], r["change"], r["because"]) for r in rows] == [
+        (1, "created", "Chose bullet points"),
+        (2, "weakened", "Asked for the long version"),
+    ]
+    assert rows[1]["confidence"] < rows[0]["confidence"]

@@ -1,0 +1,45 @@
+"""docker-compose.yml cannot run here (no Docker engine); check what it promises instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+def test_neo4j_runs_the_lts_community_image_with_auth_volume_and_healthcheck() -> None:
+    neo4j = compose()["services"]["neo4j"]
+    assert neo4j["image"] == "neo4j:5.26-community"
+    assert neo4j["environment"]["NEO4J_AUTH"].startswith("neo4j/${SELFMODEL_NEO4J_PASSWORD")
+    assert "neo4j-data:/data" in neo4j["volumes"]
+    assert "neo4j-data" in compose()["volumes"]
+    assert "cypher-shell" in neo4j["healthcheck"]["test"]
+    assert any(port.endswith(":7687") for port in neo4j["ports"])
+
+
+def test_the_service_is_built_here_and_wired_to_neo4j_by_environment() -> None:
+    service = compose()["services"]["selfmodel"]
+    assert service["build"] == "."
+    assert (ROOT / "Dockerfile").is_file()
+    environment = service["environment"]
+    assert environment["SELFMODEL_NEO4J_URI"] == "bolt://neo4j:7687"
+    assert environment["SELFMODEL_NEO4J_PASSWORD"].startswith("${SELFMODEL_NEO4J_PASSWORD")
+    assert environment["SELFMODEL_LISTEN"] == "0.0.0.0:50051"
+    assert "50051:50051" in service["ports"]
+    assert service["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert service["healthcheck"]["test"][-2:] == ["service.healthcheck", "127.0.0.1:50051"]
+
+
+def test_every_variable_the_compose_file_sets_is_one_the_service_reads() -> None:
+    from service.config import ENVIRONMENT_VARIABLES
+
+    environment = compose()["services"]["selfmodel"]["environment"]
+    assert set(environment) <= set(ENVIRONMENT_VARIABLES)

@@ -1,0 +1,73 @@
+import pytest
+
+from service.domain import limits, names, validation
+from service.domain.errors import InvalidArgument
+from service.domain.model import BeliefProposal, NewObservation, ObservationType, Stance
+
+
+def observation(content: str = "Chose bullets", context: str = "") -> NewObservation:
+    return NewObservation(ObservationType.PREFERENCE, content, context, None, "")
+
+
+def violated_fields(error: pytest.ExceptionInfo[InvalidArgument]) -> list[str]:
+    return [v.field for v in error.value.violations]
+
+
+def test_self_model_names_round_trip() -> None:
+    model_id = names.new_id()
+    assert names.parse_self_model_name(names.self_model_name(model_id), "name") == model_id
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "selfModels/", "selfModels/123", "users/" + "0" * 36, "selfModels/x' OR 1=1"],
+)
+def test_malformed_names_are_invalid_arguments_naming_the_field(name: str) -> None:
+    with pytest.raises(InvalidArgument) as error:
+        names.parse_self_model_name(name, "self_model")
+    assert violated_fields(error) == ["self_model"]
+
+
+def test_empty_content_is_rejected() -> None:
+    with pytest.raises(InvalidArgument) as error:
+        validation.validate_observation(observation(content="   "), [])
+    assert violated_fields(error) == ["observation.content"]
+
+
+def test_content_over_the_limit_is_rejected() -> None:
+    with pytest.raises(InvalidArgument) as error:
+        validation.validate_observation(observation("x" * (limits.MAX_CONTENT_BYTES + 1)), [])
+    assert violated_fields(error) == ["observation.content"]
+
+
+def test_every_bad_field_is_reported_at_once() -> None:
+    proposals = [
+        BeliefProposal("Likes tea", Stance.SUPPORTS, ""),
+        BeliefProposal("", Stance.SUPPORTS, "bad\x00context"),
+    ]
+    with pytest.raises(InvalidArgument) as error:
+        validation.validate_observation(observation(context="x" * 1000), proposals)
+    assert violated_fields(error) == [
+        "observation.context",
+        "beliefs[1].statement",
+        "beliefs[1].context",
+    ]
+
+
+def test_too_many_proposals_are_rejected() -> None:
+    proposals = [BeliefProposal(f"Likes {i}", Stance.SUPPORTS, "") for i in range(33)]
+    with pytest.raises(InvalidArgument) as error:
+        validation.validate_observation(observation(), proposals)
+    assert violated_fields(error) == ["beliefs"]
+
+
+def test_a_valid_observation_passes() -> None:
+    validation.validate_observation(
+        observation(), [BeliefProposal("Likes tea", Stance.SUPPORTS, "")]
+    )
+
+
+@pytest.mark.parametrize("value", [-0.1, 1.5, float("nan")])
+def test_min_confidence_must_be_a_probability(value: float) -> None:
+    with pytest.raises(InvalidArgument):
+        validation.validate_min_confidence(value, "min_confidence")
