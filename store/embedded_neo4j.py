@@ -32,6 +32,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -247,7 +248,7 @@ def _compile(source_dir: Path, root: Path, build_dir: Path) -> None:
             stderr=subprocess.STDOUT,
             check=False,
         )
-        output = result.stdout.decode("utf-8", "replace")
+        output = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout.decode("utf-8", "replace"))
         classes = work / "target" / "classes"
         if result.returncode != 0 or not (classes / _MAIN_CLASS_FILE).is_file():
             raise LauncherBuildError(
@@ -616,13 +617,15 @@ class EmbeddedNeo4j:
         try:
             with self.log_file.open("rb") as handle:
                 handle.seek(offset)
-                output = _last_lines(handle.read().decode("utf-8", "replace"), 40)
+                output = handle.read().decode("utf-8", "replace")
         except OSError:
             output = ""
         debug_log = self.data_dir / "logs" / "debug.log"
+        causes = [line.strip() for line in output.splitlines() if line.startswith("Caused by:")]
+        cause = f"\n{causes[-1]}" if causes else ""  # the root cause, e.g. port in use
         return (
-            f"{reason} (data dir {self.data_dir}, {self.uri}).\n"
-            f"--- {self.log_file} ---\n{output or '(empty)'}\n"
+            f"{reason} (data dir {self.data_dir}, {self.uri}).{cause}\n"
+            f"--- {self.log_file} ---\n{_last_lines(output, 40) or '(empty)'}\n"
             f"--- last lines of {debug_log} ---\n{_tail(debug_log, 15) or '(missing)'}"
         )
 
@@ -678,6 +681,8 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     neo4j = _from_args(args, exit_with_parent=True, detach=False)
+    # Explicitly: a shell starting us in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         neo4j.start()

@@ -121,6 +121,8 @@ public final class EmbeddedNeo4j {
                         .setConfig(HttpConnector.enabled, false)
                         .setConfig(HttpsConnector.enabled, false)
                         .setConfig(GraphDatabaseSettings.auth_enabled, password != null)
+                        // A local dev/test DBMS: accept any non-empty password.
+                        .setConfig(GraphDatabaseSettings.auth_minimum_password_length, 1)
                         .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb))
                         // Keep transactions from exhausting the (small) heap: fail the transaction instead.
                         .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, maxHeap / 2)
@@ -152,28 +154,35 @@ public final class EmbeddedNeo4j {
                                 },
                                 "neo4j-shutdown"));
 
-        DatabaseManagementService service = builder.build();
-        serviceRef.set(service);
-
-        if (password != null) {
-            setPassword(service, password);
-        }
-
-        GraphDatabaseService db = service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-        while (!db.isAvailable(1000)) {
-            if (serviceRef.get() == null) {
-                return; // shutting down
-            }
-        }
-
-        if (warmup) {
-            warmup(db);
-        }
-
         if (exitWithParent) {
             ProcessHandle.current()
                     .parent()
                     .ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(0)));
+        }
+
+        try {
+            DatabaseManagementService service = builder.build();
+            serviceRef.set(service);
+
+            if (password != null) {
+                setPassword(service, password);
+            }
+
+            GraphDatabaseService db = service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+            while (!db.isAvailable(1000)) {
+                if (serviceRef.get() == null) {
+                    return; // shutting down
+                }
+            }
+
+            if (warmup) {
+                warmup(db);
+            }
+        } catch (Throwable t) {
+            // Neo4j's non-daemon threads would otherwise keep a half-started JVM alive.
+            System.err.println("error: Neo4j failed to start");
+            t.printStackTrace();
+            System.exit(1);
         }
 
         System.out.println(READY_MARKER + " bolt://" + SocketAddress.format(host, port));
