@@ -25,7 +25,7 @@ import org.neo4j.io.ByteUnit;
  * Runs a Neo4j Community DBMS in-process with only the Bolt connector enabled.
  *
  * <p>Usage: {@code EmbeddedNeo4j --data-dir DIR [--host H] [--port P] [--auth-password PW |
- * --auth-password-stdin] [--pagecache-mb N] [--exit-with-parent]}
+ * --auth-password-stdin] [--pagecache-mb N] [--exit-with-parent] [--warmup]}
  *
  * <p>{@code --data-dir} is the Neo4j home directory (databases, transaction logs and logs live
  * below it). Without a password authentication is disabled; with one, authentication is enabled
@@ -230,7 +230,7 @@ public final class EmbeddedNeo4j {
         }
     }
 
-    /** Sets the password of the built-in {@code neo4j} user (works with auth on, via the system database). */
+    /** Sets the password of the built-in {@code neo4j} user via the system database. */
     private static void setPassword(DatabaseManagementService service, String password) {
         GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
         try {
