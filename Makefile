@@ -17,19 +17,26 @@ export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
-.PHONY: all install protos launcher run test unit integration lint lock clean
+.PHONY: all install venv-build protos launcher run test unit integration lint lock clean
 
 all: install
 
 install: $(VENV)/.complete $(GEN_STAMP) launcher $(GRPCURL)
 
-$(VENV)/.complete: $(wildcard requirements/*.txt)
-	rm -rf "$(VENV)"
-	$(PYTHON) -m venv "$(VENV)"
-	"$(VENV)/bin/pip" install -q --upgrade pip
-	"$(VENV)/bin/pip" install -q $(if $(WHEELS),--find-links $(WHEELS)) \
-		-r requirements/dev.txt -c requirements/constraints.txt
-	touch "$@"
+# The path holds the hash of requirements/, so an existing environment is always current;
+# the lock lets parallel builds (two clones, run and test) share one.
+$(VENV)/.complete:
+	mkdir -p "$(CACHE)"
+	flock "$(VENV).lock" $(MAKE) --no-print-directory venv-build
+
+venv-build:
+	test -f "$(VENV)/.complete" || { \
+	  rm -rf "$(VENV)" && \
+	  $(PYTHON) -m venv "$(VENV)" && \
+	  "$(VENV)/bin/pip" install -q --upgrade pip && \
+	  "$(VENV)/bin/pip" install -q $(if $(WHEELS),--find-links $(WHEELS)) \
+	    -r requirements/dev.txt -c requirements/constraints.txt && \
+	  touch "$(VENV)/.complete"; }
 
 # Python code and typed stubs generated from the protos into ./selfmodel (git-ignored).
 $(GEN_STAMP): $(PROTOS) $(VENV)/.complete
