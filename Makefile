@@ -17,7 +17,7 @@ export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
-.PHONY: all install venv-build protos launcher run test unit integration lint lock clean
+.PHONY: all install venv-build protos launcher run test unit integration lint bench lock clean
 
 all: install
 
@@ -74,6 +74,10 @@ integration: install
 # SELFMODEL_TEST_NEO4J_URI points at one).
 test: lint
 	"$(PY)" -m pytest tests
+
+# Observe and read latency with 100 beliefs in a model (own Neo4j and service).
+bench: install
+	"$(PY)" -m bench.observe_latency
 
 # Re-resolve the newest allowed versions and write them to the lock.
 lock:

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import os
 
-from service.config import ENVIRONMENT_VARIABLES, Settings
+from service.config import ENVIRONMENT_VARIABLES, ConfigurationError, Settings
 from service.server import serve
 
 
@@ -29,7 +29,10 @@ def main() -> None:
     arguments = _parser().parse_args()
     if arguments.listen:
         os.environ["SELFMODEL_LISTEN"] = arguments.listen
-    settings = Settings.from_environment()
+    try:
+        settings = Settings.from_environment()
+    except ConfigurationError as error:
+        raise SystemExit(f"configuration: {error}") from None
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )

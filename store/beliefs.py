@@ -1,18 +1,34 @@
-"""Cypher for beliefs, their versions and the evidence behind them."""
+"""Cypher for beliefs, their versions, the evidence behind them and their conflicts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import LiteralString
+from typing import Any, Final, LiteralString
 
 from neo4j import AsyncManagedTransaction
+from neo4j.graph import Node
 
-from service.domain.beliefs import PlannedChange
-from service.domain.model import Belief, Stance
+from service.domain.beliefs import Candidate, PlannedChange
+from service.domain.model import (
+    Belief,
+    BeliefVersion,
+    EvidenceLink,
+    MergedStatement,
+    Provenance,
+    Stance,
+)
 from store.contexts import LINK_CONTEXT
-from store.records import to_belief
+from store.records import (
+    to_belief,
+    to_belief_as_of,
+    to_belief_version,
+    to_datetime,
+    to_observation,
+)
+
+BELIEF_EMBEDDING_INDEX: Final[LiteralString] = "belief_embedding"
 
 # Relationship types cannot be parameters: one literal clause per stance.
 _EVIDENCE_EDGE: dict[Stance, LiteralString] = {
@@ -20,11 +36,25 @@ _EVIDENCE_EDGE: dict[Stance, LiteralString] = {
     Stance.CONTRADICTS: "CREATE (o)-[:CONTRADICTS {weight: $weight, create_time: $now}]->(b)\n",
 }
 
+# The properties of a belief `b` that reads need: not its embedding (~3 KiB).
+_BELIEF_PROPERTIES: LiteralString = """{
+  .id, .self_model_id, .statement, .confidence, .context, .version, .change_kind,
+  .create_time, .update_time, .evidence, .evidence_time
+}"""
+_BELIEF: LiteralString = "b " + _BELIEF_PROPERTIES + " AS b"
+
 _VERSION_PROPERTIES: LiteralString = """{
   id: $version_id, belief_id: $belief_id, version: $version, statement: $statement,
-  confidence: $confidence, context: $context, change_kind: $change_kind,
+  confidence: $confidence, evidence: $evidence, context: $context,
+  change_kind: $change_kind, merged_statement: $merged_statement,
   valid_from: $now, observation_id: $observation_id
 }"""
+
+# Filters `b` (a Belief) and `v` (the version to show) by the read's context and floor.
+_VISIBLE: LiteralString = """
+($context IS NULL OR v.context = '' OR v.context = $context)
+AND v.confidence >= $min_confidence AND coalesce(v.change_kind, '') <> 'retracted'
+"""
 
 
 @dataclass(frozen=True)
@@ -36,9 +66,26 @@ class ChangeIds:
     context_id: str
 
 
+@dataclass(frozen=True)
+class CandidateSearch:
+    """How many merge candidates to consider, and how deep to search the vector index."""
+
+    limit: int = 32
+    index_depth: int = 256
+
+
 class BeliefRepository:
     def __init__(self, tx: AsyncManagedTransaction) -> None:
         self._tx = tx
+
+    async def find(self, self_model_id: str, belief_id: str) -> Belief | None:
+        result = await self._tx.run(
+            "MATCH (b:Belief {id: $id, self_model_id: $self_model_id}) RETURN " + _BELIEF,
+            id=belief_id,
+            self_model_id=self_model_id,
+        )
+        record = await result.single()
+        return None if record is None else to_belief(record["b"])
 
     async def current(
         self, self_model_id: str, *, context: str | None, min_confidence: float
@@ -47,31 +94,114 @@ class BeliefRepository:
         result = await self._tx.run(
             """
             MATCH (:SelfModel {id: $self_model_id})-[:HOLDS]->(b:Belief)
-            WHERE ($context IS NULL OR b.context = '' OR b.context = $context)
-              AND b.confidence >= $min_confidence
-            RETURN b ORDER BY b.confidence DESC, b.create_time, b.id
-            """,
+            WITH b, b AS v
+            WHERE """
+            + _VISIBLE
+            + "RETURN "
+            + _BELIEF
+            + " ORDER BY b.confidence DESC, b.create_time, b.id",
             self_model_id=self_model_id,
             context=context,
             min_confidence=min_confidence,
         )
         return [to_belief(record["b"]) async for record in result]
 
-    async def merge_candidates(
-        self, self_model_id: str, *, context: str, statement_key: str
+    async def as_of(
+        self, self_model_id: str, when: datetime, *, context: str | None, min_confidence: float
     ) -> list[Belief]:
-        """Beliefs of the model in `context` that a proposal could be the same belief as."""
+        """The beliefs as they stood at `when`: each one's latest version from then."""
         result = await self._tx.run(
+            """
+            MATCH (:SelfModel {id: $self_model_id})-[:HOLDS]->(b:Belief)
+                  -[:HAS_VERSION]->(version:BeliefVersion)
+            WHERE version.valid_from <= $when
+            WITH b, version ORDER BY version.version DESC
+            WITH b, head(collect(version)) AS v
+            WHERE """
+            + _VISIBLE
+            + "RETURN "
+            + _BELIEF
+            + ", v ORDER BY v.confidence DESC, b.create_time, b.id",
+            self_model_id=self_model_id,
+            when=when,
+            context=context,
+            min_confidence=min_confidence,
+        )
+        return [to_belief_as_of(record["b"], record["v"]) async for record in result]
+
+    async def merge_candidates(
+        self,
+        self_model_id: str,
+        *,
+        context: str,
+        statement_key: str,
+        embedding: Sequence[float],
+        search: CandidateSearch,
+    ) -> list[Candidate]:
+        """The model's beliefs in `context` nearest to `embedding`, and any with the same key.
+
+        Neo4j's vector index spans all models and cannot filter first, so it is searched
+        `index_depth` deep and filtered to the model. When the search came back full and
+        still found fewer than `limit` of this model's beliefs, others may lie deeper: the
+        model's beliefs are then scored exhaustively (bounded by the size of one model).
+        """
+        result = await self._tx.run(
+            "CALL db.index.vector.queryNodes('"
+            + BELIEF_EMBEDDING_INDEX
+            + """', $depth, $embedding)
+            YIELD node, score
+            WITH collect(CASE WHEN node.self_model_id = $self_model_id
+                               AND node.context = $context THEN node END)[..$limit] AS own,
+                 count(*) AS searched
+            RETURN own, searched
+            """,
+            depth=search.index_depth,
+            embedding=list(embedding),
+            self_model_id=self_model_id,
+            context=context,
+            limit=search.limit,
+        )
+        record = await result.single(strict=True)
+        nodes = list(record["own"])
+        if record["searched"] >= search.index_depth and len(nodes) < search.limit:
+            nodes = await self._nearest_exhaustively(self_model_id, context, embedding, search)
+        same_key = await self._tx.run(
             """
             MATCH (b:Belief {self_model_id: $self_model_id, statement_key: $statement_key})
             WHERE b.context = $context
-            RETURN b ORDER BY b.create_time, b.id
+            RETURN b
             """,
             self_model_id=self_model_id,
             context=context,
             statement_key=statement_key,
         )
-        return [to_belief(record["b"]) async for record in result]
+        nodes.extend([record["b"] async for record in same_key])
+        unique = {node["id"]: node for node in nodes}
+        return [
+            Candidate(belief=to_belief(node), embedding=list(node["embedding"]))
+            for node in unique.values()
+        ]
+
+    async def _nearest_exhaustively(
+        self,
+        self_model_id: str,
+        context: str,
+        embedding: Sequence[float],
+        search: CandidateSearch,
+    ) -> list[Node]:
+        result = await self._tx.run(
+            """
+            MATCH (:SelfModel {id: $self_model_id})-[:HOLDS]->(b:Belief {context: $context})
+            WITH b, vector.similarity.cosine(b.embedding, $embedding) AS score
+            ORDER BY score DESC LIMIT $limit
+            RETURN b
+            """,
+            self_model_id=self_model_id,
+            context=context,
+            embedding=list(embedding),
+            limit=search.limit,
+        )
+        return [record["b"] async for record in result]
 
     async def create(
         self,
@@ -92,6 +222,7 @@ class BeliefRepository:
             CREATE (m)-[:HOLDS]->(b:Belief {
               id: $belief_id, self_model_id: $self_model_id, statement: $statement,
               statement_key: $statement_key, context: $context, confidence: $confidence,
+              evidence: $evidence, evidence_time: $now, change_kind: $change_kind,
               version: $version, create_time: $now, update_time: $now
             })
             CREATE (b)-[:HAS_VERSION]->(v:BeliefVersion """
@@ -105,7 +236,8 @@ class BeliefRepository:
             CALL db.create.setNodeVectorProperty(n, 'embedding', $embedding)
             """
             + LINK_CONTEXT
-            + "RETURN n"
+            + "WITH n AS b RETURN "
+            + _BELIEF
         )
         result = await self._tx.run(
             query,
@@ -114,18 +246,14 @@ class BeliefRepository:
             belief_id=ids.belief_id,
             version_id=ids.version_id,
             context_id=ids.context_id,
-            statement=change.statement,
             statement_key=statement_key,
-            context=change.context,
-            confidence=change.confidence,
-            version=change.version,
-            change_kind=change.kind.value,
-            weight=change.weight,
             embedding=list(embedding),
             now=now,
+            **_change_parameters(change),
         )
         record = await result.single(strict=True)
-        return to_belief(record["n"])
+        await self._link_conflicts(ids.belief_id, change.conflicts_with, now)
+        return to_belief(record["b"])
 
     async def add_version(
         self,
@@ -142,27 +270,128 @@ class BeliefRepository:
             MATCH (b:Belief {id: $belief_id})-[:HAS_VERSION]->(previous:BeliefVersion)
             WHERE previous.version = b.version
             MATCH (o:Observation {id: $observation_id})
-            SET b.confidence = $confidence, b.version = $version, b.update_time = $now
+            SET b.confidence = $confidence, b.version = $version, b.update_time = $now,
+                b.evidence = $evidence, b.evidence_time = $now, b.change_kind = $change_kind
             CREATE (b)-[:HAS_VERSION]->(v:BeliefVersion """
             + _VERSION_PROPERTIES
             + """)-[:PREVIOUS_VERSION]->(previous)
             CREATE (v)-[:CAUSED_BY]->(o)
             """
             + _EVIDENCE_EDGE[change.stance]
-            + "RETURN b"
+            + "RETURN "
+            + _BELIEF
         )
         result = await self._tx.run(
             query,
             belief_id=target.id,
             observation_id=observation_id,
             version_id=version_id,
-            statement=change.statement,
-            context=change.context,
-            confidence=change.confidence,
-            version=change.version,
-            change_kind=change.kind.value,
-            weight=change.weight,
             now=now,
+            **_change_parameters(change),
         )
         record = await result.single(strict=True)
+        await self._link_conflicts(target.id, change.conflicts_with, now)
         return to_belief(record["b"])
+
+    async def _link_conflicts(self, belief_id: str, others: Sequence[str], now: datetime) -> None:
+        if not others:
+            return
+        await self._tx.run(
+            """
+            MATCH (b:Belief {id: $belief_id})
+            UNWIND $others AS other_id
+            MATCH (other:Belief {id: other_id})
+            WHERE NOT (other)-[:CONFLICTS_WITH]-(b)
+            CREATE (b)-[:CONFLICTS_WITH {create_time: $now}]->(other)
+            """,
+            belief_id=belief_id,
+            others=list(others),
+            now=now,
+        )
+
+    async def versions(
+        self, self_model_id: str, belief_id: str, *, offset: int, limit: int
+    ) -> list[BeliefVersion]:
+        """A page of the belief's versions, newest first; valid_to is the next one's valid_from."""
+        result = await self._tx.run(
+            """
+            MATCH (:Belief {id: $belief_id, self_model_id: $self_model_id})
+                  -[:HAS_VERSION]->(v:BeliefVersion)
+            OPTIONAL MATCH (next:BeliefVersion)-[:PREVIOUS_VERSION]->(v)
+            RETURN v, next.valid_from AS valid_to
+            ORDER BY v.version DESC SKIP $offset LIMIT $limit
+            """,
+            belief_id=belief_id,
+            self_model_id=self_model_id,
+            offset=offset,
+            limit=limit,
+        )
+        return [
+            to_belief_version(record["v"], self_model_id, record["valid_to"])
+            async for record in result
+        ]
+
+    async def provenance(self, self_model_id: str, belief_id: str) -> Provenance | None:
+        result = await self._tx.run(
+            """
+            MATCH (b:Belief {id: $belief_id, self_model_id: $self_model_id})
+            CALL (b) {
+              OPTIONAL MATCH (o:Observation)-[e:SUPPORTS|CONTRADICTS]->(b)
+              WITH o, e ORDER BY o.occur_time DESC, o.id
+              RETURN collect(CASE WHEN o IS NULL THEN NULL
+                                  ELSE {observation: o, weight: e.weight, stance: type(e)}
+                             END) AS evidence
+            }
+            CALL (b) {
+              OPTIONAL MATCH (b)-[:HAS_VERSION]->(v:BeliefVersion)
+              WHERE v.merged_statement IS NOT NULL
+              WITH v ORDER BY v.version
+              RETURN collect(v) AS merges
+            }
+            CALL (b) {
+              OPTIONAL MATCH (b)-[:CONFLICTS_WITH]-(other:Belief)
+              WITH other ORDER BY other.create_time
+              RETURN collect(other """
+            + _BELIEF_PROPERTIES
+            + """) AS conflicts
+            }
+            RETURN """
+            + _BELIEF
+            + ", evidence, merges, conflicts",
+            belief_id=belief_id,
+            self_model_id=self_model_id,
+        )
+        record = await result.single()
+        if record is None:
+            return None
+        links = [
+            (item["stance"], EvidenceLink(to_observation(item["observation"]), item["weight"]))
+            for item in record["evidence"]
+        ]
+        return Provenance(
+            belief=to_belief(record["b"]),
+            supporting=tuple(link for stance, link in links if stance == "SUPPORTS"),
+            contradicting=tuple(link for stance, link in links if stance == "CONTRADICTS"),
+            merged_statements=tuple(
+                MergedStatement(
+                    statement=v["merged_statement"],
+                    observation_id=v["observation_id"],
+                    merge_time=to_datetime(v["valid_from"]),
+                )
+                for v in record["merges"]
+            ),
+            conflicting_beliefs=tuple(to_belief(node) for node in record["conflicts"]),
+        )
+
+
+def _change_parameters(change: PlannedChange) -> dict[str, Any]:
+    return {
+        "statement": change.statement,
+        "context": change.context,
+        "confidence": change.confidence,
+        "evidence": change.evidence.weight,
+        "version": change.version,
+        "change_kind": change.kind.value,
+        "merged_statement": change.merged_statement,
+        "weight": change.weight,
+    }

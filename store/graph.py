@@ -38,7 +38,11 @@ class GraphStore:
     @classmethod
     def open(cls, settings: Neo4jSettings) -> GraphStore:
         auth = (settings.user, settings.password) if settings.password else None
-        driver = AsyncGraphDatabase.driver(settings.uri, auth=auth)
+        # Notifications (e.g. "property key does not exist" on an empty graph) are for
+        # people writing queries, not for a running service's log.
+        driver = AsyncGraphDatabase.driver(
+            settings.uri, auth=auth, notifications_min_severity="OFF"
+        )
         return cls(driver, settings.database)
 
     async def close(self) -> None:

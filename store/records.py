@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from neo4j.graph import Node
 from neo4j.time import DateTime
 
-from service.domain.model import Belief, Observation, ObservationType, SelfModel
+from service.domain.model import (
+    Belief,
+    BeliefVersion,
+    ChangeKind,
+    Evidence,
+    Observation,
+    ObservationType,
+    SelfModel,
+)
 
 
 def to_datetime(value: Any) -> datetime:
@@ -30,7 +39,7 @@ def to_self_model(node: Node) -> SelfModel:
     )
 
 
-def to_belief(node: Node) -> Belief:
+def to_belief(node: Node | Mapping[str, Any]) -> Belief:
     return Belief(
         id=node["id"],
         self_model_id=node["self_model_id"],
@@ -40,6 +49,38 @@ def to_belief(node: Node) -> Belief:
         version=node["version"],
         create_time=to_datetime(node["create_time"]),
         update_time=to_datetime(node["update_time"]),
+        evidence=Evidence(weight=node["evidence"], as_of=to_datetime(node["evidence_time"])),
+    )
+
+
+def to_belief_as_of(belief: Node | Mapping[str, Any], version: Node) -> Belief:
+    """The belief as it stood at `version`."""
+    current = to_belief(belief)
+    return Belief(
+        id=current.id,
+        self_model_id=current.self_model_id,
+        statement=version["statement"],
+        confidence=version["confidence"],
+        context=version["context"],
+        version=version["version"],
+        create_time=current.create_time,
+        update_time=to_datetime(version["valid_from"]),
+        evidence=Evidence(weight=version["evidence"], as_of=to_datetime(version["valid_from"])),
+    )
+
+
+def to_belief_version(version: Node, self_model_id: str, valid_to: Any) -> BeliefVersion:
+    return BeliefVersion(
+        belief_id=version["belief_id"],
+        self_model_id=self_model_id,
+        version=version["version"],
+        statement=version["statement"],
+        confidence=version["confidence"],
+        context=version["context"],
+        kind=ChangeKind(version["change_kind"]),
+        valid_from=to_datetime(version["valid_from"]),
+        valid_to=None if valid_to is None else to_datetime(valid_to),
+        observation_id=version["observation_id"],
     )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from store.beliefs import BELIEF_EMBEDDING_INDEX
 from store.graph import GraphStore
-
-BELIEF_EMBEDDING_INDEX = "belief_embedding"
 
 _CONSTRAINTS_AND_INDEXES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
@@ -19,6 +18,8 @@ _CONSTRAINTS_AND_INDEXES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT belief_version_id IF NOT EXISTS "
     "FOR (n:BeliefVersion) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT context_id IF NOT EXISTS FOR (n:Context) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT alignment_version_id IF NOT EXISTS "
+    "FOR (n:AlignmentVersion) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX belief_statement_key IF NOT EXISTS "
     "FOR (n:Belief) ON (n.self_model_id, n.statement_key)",
 )

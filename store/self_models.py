@@ -82,3 +82,44 @@ class SelfModelRepository:
         )
         record = await result.single()
         return None if record is None else to_self_model(record["m"])
+
+    async def record_alignment(
+        self,
+        self_model_id: str,
+        *,
+        score: float,
+        observation_id: str,
+        version_id: str,
+        now: datetime,
+    ) -> None:
+        """Moves the alignment score and appends the version that says why."""
+        await self._tx.run(
+            """
+            MATCH (m:SelfModel {id: $id})
+            SET m.alignment_score = $score,
+                m.alignment_version = coalesce(m.alignment_version, 0) + 1
+            CREATE (m)-[:HAS_ALIGNMENT_VERSION]->(:AlignmentVersion {
+              id: $version_id, self_model_id: $id, version: m.alignment_version,
+              score: $score, valid_from: $now, observation_id: $observation_id
+            })
+            """,
+            id=self_model_id,
+            score=score,
+            observation_id=observation_id,
+            version_id=version_id,
+            now=now,
+        )
+
+    async def alignment_as_of(self, self_model_id: str, when: datetime) -> float | None:
+        """The alignment score at `when`; None if it had not moved yet."""
+        result = await self._tx.run(
+            """
+            MATCH (:SelfModel {id: $id})-[:HAS_ALIGNMENT_VERSION]->(v:AlignmentVersion)
+            WHERE v.valid_from <= $when
+            RETURN v.score AS score ORDER BY v.version DESC LIMIT 1
+            """,
+            id=self_model_id,
+            when=when,
+        )
+        record = await result.single()
+        return None if record is None else float(record["score"])

@@ -6,17 +6,20 @@ from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from selfmodel.v1 import observation_pb2, self_model_pb2
+from selfmodel.v1 import history_pb2, observation_pb2, self_model_pb2
 from service.domain import names
 from service.domain.errors import InvalidArgument
 from service.domain.model import (
     Belief,
     BeliefChange,
     BeliefProposal,
+    BeliefVersion,
     ChangeKind,
+    EvidenceLink,
     NewObservation,
     Observation,
     ObservationType,
+    Provenance,
     SelfModel,
     Stance,
 )
@@ -39,6 +42,9 @@ _CHANGE_KINDS: dict[ChangeKind, observation_pb2.ChangeKind.ValueType] = {
     ChangeKind.CREATED: observation_pb2.CHANGE_KIND_CREATED,
     ChangeKind.REINFORCED: observation_pb2.CHANGE_KIND_REINFORCED,
     ChangeKind.WEAKENED: observation_pb2.CHANGE_KIND_WEAKENED,
+    ChangeKind.MERGED: observation_pb2.CHANGE_KIND_MERGED,
+    ChangeKind.RESTATED: observation_pb2.CHANGE_KIND_RESTATED,
+    ChangeKind.RETRACTED: observation_pb2.CHANGE_KIND_RETRACTED,
 }
 
 
@@ -129,4 +135,45 @@ def belief_change_message(change: BeliefChange) -> observation_pb2.BeliefChange:
         belief=belief_message(change.belief),
         kind=_CHANGE_KINDS[change.kind],
         previous_confidence=change.previous_confidence,
+        reason=change.reason,
+    )
+
+
+def belief_version_message(version: BeliefVersion) -> history_pb2.BeliefVersion:
+    message = history_pb2.BeliefVersion(
+        name=names.belief_version_name(version.self_model_id, version.belief_id, version.version),
+        version=version.version,
+        statement=version.statement,
+        confidence=version.confidence,
+        context=version.context,
+        change_kind=_CHANGE_KINDS[version.kind],
+        valid_from=timestamp(version.valid_from),
+        observation=names.observation_name(version.self_model_id, version.observation_id),
+    )
+    if version.valid_to is not None:
+        message.valid_to.CopyFrom(timestamp(version.valid_to))
+    return message
+
+
+def _evidence_message(link: EvidenceLink) -> history_pb2.Evidence:
+    return history_pb2.Evidence(
+        observation=observation_message(link.observation), weight=link.weight
+    )
+
+
+def provenance_message(provenance: Provenance) -> history_pb2.BeliefProvenance:
+    belief = provenance.belief
+    return history_pb2.BeliefProvenance(
+        belief=belief_message(belief),
+        supporting=[_evidence_message(link) for link in provenance.supporting],
+        contradicting=[_evidence_message(link) for link in provenance.contradicting],
+        merged_statements=[
+            history_pb2.MergedStatement(
+                statement=merged.statement,
+                observation=names.observation_name(belief.self_model_id, merged.observation_id),
+                merge_time=timestamp(merged.merge_time),
+            )
+            for merged in provenance.merged_statements
+        ],
+        conflicting_beliefs=[belief_message(b) for b in provenance.conflicting_beliefs],
     )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import grpc
 
-from selfmodel.v1 import self_model_pb2, self_model_service_pb2, self_model_service_pb2_grpc
+from selfmodel.v1 import (
+    history_pb2,
+    self_model_pb2,
+    self_model_service_pb2,
+    self_model_service_pb2_grpc,
+)
 from service.api import convert
 from service.api.errors import grpc_errors
-from service.application import SelfModelRef, SelfModels
+from service.application import BeliefRead, SelfModelRef, SelfModels
 from service.domain import names
 
 
@@ -45,6 +52,7 @@ class SelfModelServicer(self_model_service_pb2_grpc.SelfModelServiceServicer):
         return self_model_service_pb2.ObserveResponse(
             observation=convert.observation_message(result.observation),
             belief_changes=[convert.belief_change_message(c) for c in result.changes],
+            alignment_score=result.alignment_score,
         )
 
     @grpc_errors
@@ -61,8 +69,38 @@ class SelfModelServicer(self_model_service_pb2_grpc.SelfModelServiceServicer):
             ref = SelfModelRef(
                 scope=request.scope.strip(), external_user_id=request.external_user_id.strip()
             )
-        context_filter = request.context.strip() or None
-        model = await self._self_models.get(
-            ref, context=context_filter, min_confidence=request.min_confidence
+        read = BeliefRead(
+            context=request.context.strip() or None,
+            min_confidence=request.min_confidence,
+            as_of=request.as_of.ToDatetime(tzinfo=UTC) if request.HasField("as_of") else None,
         )
+        model = await self._self_models.get(ref, read)
         return convert.self_model_message(model)
+
+    @grpc_errors
+    async def ListBeliefVersions(
+        self,
+        request: self_model_service_pb2.ListBeliefVersionsRequest,
+        context: grpc.aio.ServicerContext[
+            self_model_service_pb2.ListBeliefVersionsRequest,
+            self_model_service_pb2.ListBeliefVersionsResponse,
+        ],
+    ) -> self_model_service_pb2.ListBeliefVersionsResponse:
+        page = await self._self_models.list_versions(
+            request.belief, request.page_size, request.page_token
+        )
+        return self_model_service_pb2.ListBeliefVersionsResponse(
+            versions=[convert.belief_version_message(v) for v in page.versions],
+            next_page_token=page.next_page_token,
+        )
+
+    @grpc_errors
+    async def GetBeliefProvenance(
+        self,
+        request: self_model_service_pb2.GetBeliefProvenanceRequest,
+        context: grpc.aio.ServicerContext[
+            self_model_service_pb2.GetBeliefProvenanceRequest, history_pb2.BeliefProvenance
+        ],
+    ) -> history_pb2.BeliefProvenance:
+        provenance = await self._self_models.provenance(request.belief)
+        return convert.provenance_message(provenance)

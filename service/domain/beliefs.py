@@ -1,67 +1,172 @@
-"""How one belief proposal changes the model: which belief it lands on, and how."""
+"""How one belief proposal changes the model: which beliefs it lands on, and how.
+
+For each proposal the merge judge compares the statement with the model's candidate
+beliefs (same context). The proposal then lands on the belief it is the same as
+(reinforce, merge a paraphrase, or weaken when the stance is contradicts) or becomes a new
+belief; a supported statement that is the opposite of existing beliefs also weakens them
+and is linked to them as a conflict. Opposites are never merged.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from service.domain.confidence import EvidenceModel, updated_confidence
-from service.domain.merge import Verdict, judge
-from service.domain.model import Belief, BeliefProposal, ChangeKind, ObservationType, Stance
+from service.domain.alignment import Prediction
+from service.domain.confidence import (
+    EvidenceModel,
+    add_observation,
+    confidence_of,
+    observation_weight,
+)
+from service.domain.merge import Judgement, Verdict, judge, statement_key
+from service.domain.model import (
+    Belief,
+    BeliefProposal,
+    ChangeKind,
+    Evidence,
+    ObservationType,
+    Stance,
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing belief the proposal might be the same as, or the opposite of."""
+
+    belief: Belief
+    embedding: Sequence[float]
 
 
 @dataclass(frozen=True)
 class PlannedChange:
-    """What to write for one proposal.
-
-    A new belief when `target` is None, otherwise a new version of `target`.
-    """
+    """What to write for one belief: a new belief (`target` None) or a new version of `target`."""
 
     target: Belief | None
     statement: str
     context: str
     kind: ChangeKind
-    previous_confidence: float
-    confidence: float
-    weight: float
     stance: Stance
+    """How the observation bears on this belief: the evidence edge to draw."""
+    weight: float
+    previous_confidence: float
+    evidence: Evidence
+    confidence: float
+    merged_statement: str | None
+    """The paraphrase merged into the target, when the change is a merge."""
+    conflicts_with: tuple[str, ...]
+    """Ids of beliefs this belief is the opposite of."""
+    reason: str
 
     @property
     def version(self) -> int:
         return 1 if self.target is None else self.target.version + 1
 
 
-def plan_change(
+@dataclass(frozen=True)
+class ProposalPlan:
+    changes: tuple[PlannedChange, ...]
+    predictions: tuple[Prediction, ...]
+    """Existing beliefs the observation tested, for the alignment score."""
+
+
+@dataclass(frozen=True)
+class ObservationFacts:
+    """What the planning needs to know about the observation."""
+
+    type: ObservationType
+    occur_time: datetime
+    now: datetime
+
+
+Judge = Callable[[str, str, Sequence[float], Sequence[float]], Judgement]
+"""(existing statement, proposed statement, their embeddings) -> verdict."""
+
+
+def plan_proposal(
     proposal: BeliefProposal,
-    candidates: Sequence[Belief],
-    observation_type: ObservationType,
-    evidence: EvidenceModel,
-) -> PlannedChange:
-    """Decide the change one proposal causes, given existing beliefs of the same context."""
-    weight = evidence.weight(observation_type)
-    target = next(
-        (c for c in candidates if judge(c.statement, proposal.statement).verdict is Verdict.SAME),
-        None,
+    proposal_embedding: Sequence[float],
+    candidates: Sequence[Candidate],
+    observation: ObservationFacts,
+    evidence_model: EvidenceModel,
+    judge: Judge = judge,
+) -> ProposalPlan:
+    judged = [
+        (c, judge(c.belief.statement, proposal.statement, c.embedding, proposal_embedding))
+        for c in candidates
+    ]
+    same = max(
+        ((c, j) for c, j in judged if j.verdict is Verdict.SAME),
+        key=lambda pair: pair[1].score,
+        default=None,
     )
-    if target is None:
-        return PlannedChange(
-            target=None,
-            statement=proposal.statement,
-            context=proposal.context,
-            kind=ChangeKind.CREATED,
-            previous_confidence=evidence.prior,
-            confidence=updated_confidence(evidence.prior, proposal.stance, weight),
-            weight=weight,
-            stance=proposal.stance,
+    opposites = [(c, j) for c, j in judged if j.verdict is Verdict.OPPOSITE]
+    conflicts = tuple(c.belief.id for c, _ in opposites)
+    weight = observation_weight(
+        observation.type, observation.occur_time, observation.now, evidence_model
+    )
+
+    def change(
+        target: Belief | None,
+        stance: Stance,
+        kind: ChangeKind,
+        reason: str,
+        conflicts_with: tuple[str, ...] = (),
+    ) -> PlannedChange:
+        evidence = add_observation(
+            None if target is None else target.evidence,
+            stance,
+            observation.type,
+            observation.occur_time,
+            observation.now,
+            evidence_model,
         )
-    kind = ChangeKind.REINFORCED if proposal.stance is Stance.SUPPORTS else ChangeKind.WEAKENED
-    return PlannedChange(
-        target=target,
-        statement=target.statement,
-        context=target.context,
-        kind=kind,
-        previous_confidence=target.confidence,
-        confidence=updated_confidence(target.confidence, proposal.stance, weight),
-        weight=weight,
-        stance=proposal.stance,
-    )
+        merged = proposal.statement if kind is ChangeKind.MERGED else None
+        return PlannedChange(
+            target=target,
+            statement=proposal.statement if target is None else target.statement,
+            context=proposal.context if target is None else target.context,
+            kind=kind,
+            stance=stance,
+            weight=weight,
+            previous_confidence=(evidence_model.prior if target is None else target.confidence),
+            evidence=evidence,
+            confidence=confidence_of(evidence.weight, evidence_model),
+            merged_statement=merged,
+            conflicts_with=conflicts_with,
+            reason=reason,
+        )
+
+    changes: list[PlannedChange] = []
+    predictions: list[Prediction] = []
+    if same is None:
+        reason = "new statement" + (
+            f"; opposite of {len(conflicts)} belief(s)" if conflicts else ""
+        )
+        changes.append(change(None, proposal.stance, ChangeKind.CREATED, reason, conflicts))
+    else:
+        target, judgement = same[0].belief, same[1]
+        kind = _kind_on_same(proposal, target)
+        changes.append(change(target, proposal.stance, kind, _why(judgement), conflicts))
+        predictions.append(Prediction(target.confidence, proposal.stance is Stance.SUPPORTS))
+    if proposal.stance is Stance.SUPPORTS:
+        for candidate, judgement in opposites:
+            opposite = candidate.belief
+            changes.append(
+                change(opposite, Stance.CONTRADICTS, ChangeKind.WEAKENED, _why(judgement))
+            )
+            predictions.append(Prediction(opposite.confidence, confirmed=False))
+    return ProposalPlan(changes=tuple(changes), predictions=tuple(predictions))
+
+
+def _kind_on_same(proposal: BeliefProposal, target: Belief) -> ChangeKind:
+    if proposal.stance is Stance.CONTRADICTS:
+        return ChangeKind.WEAKENED
+    if statement_key(proposal.statement) == statement_key(target.statement):
+        return ChangeKind.REINFORCED
+    return ChangeKind.MERGED
+
+
+def _why(judgement: Judgement) -> str:
+    return f"{judgement.verdict.value}: {judgement.reason}"

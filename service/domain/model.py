@@ -22,8 +22,25 @@ class Stance(enum.Enum):
 
 class ChangeKind(enum.Enum):
     CREATED = "created"
+    """A new belief was formed."""
     REINFORCED = "reinforced"
+    """The same statement was supported again."""
     WEAKENED = "weakened"
+    """Evidence against: the statement contradicted, or its opposite supported."""
+    MERGED = "merged"
+    """A paraphrase of the belief was supported and merged into it."""
+    RESTATED = "restated"
+    """The statement was replaced by a corrected one."""
+    RETRACTED = "retracted"
+    """The user said the belief does not hold; it is kept, with its evidence, as history."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The evidence behind a belief: the signed log-odds sum, aged to `as_of`."""
+
+    weight: float
+    as_of: datetime
 
 
 GLOBAL_CONTEXT = ""
@@ -40,6 +57,24 @@ class Belief:
     version: int
     create_time: datetime
     update_time: datetime
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class BeliefVersion:
+    """One immutable step in a belief's history."""
+
+    belief_id: str
+    self_model_id: str
+    version: int
+    statement: str
+    confidence: float
+    context: str
+    kind: ChangeKind
+    valid_from: datetime
+    valid_to: datetime | None
+    """None while this is the current version."""
+    observation_id: str
 
 
 @dataclass(frozen=True)
@@ -90,12 +125,14 @@ class BeliefChange:
     belief: Belief
     kind: ChangeKind
     previous_confidence: float
+    reason: str
 
 
 @dataclass(frozen=True)
 class ObserveResult:
     observation: Observation
     changes: tuple[BeliefChange, ...]
+    alignment_score: float
 
 
 @dataclass(frozen=True)
@@ -104,3 +141,31 @@ class BeliefFilter:
 
     context: str | None = None
     min_confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    """An observation for or against a belief, and the weight it carried when it arrived."""
+
+    observation: Observation
+    weight: float
+
+
+@dataclass(frozen=True)
+class MergedStatement:
+    """A paraphrase that was merged into a belief instead of becoming a belief of its own."""
+
+    statement: str
+    observation_id: str
+    merge_time: datetime
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Why the model believes what it does about one belief."""
+
+    belief: Belief
+    supporting: tuple[EvidenceLink, ...]
+    contradicting: tuple[EvidenceLink, ...]
+    merged_statements: tuple[MergedStatement, ...]
+    conflicting_beliefs: tuple[Belief, ...]

@@ -39,3 +39,22 @@ def parse_self_model_name(name: str, field: str) -> str:
     if match is None:
         raise InvalidArgument.of(field, "must look like selfModels/{self_model_id}")
     return match.group(1)
+
+
+_BELIEF_NAME = re.compile(rf"selfModels/({_ID})/beliefs/({_ID})")
+
+
+def belief_version_name(self_model_id: str, belief_id: str, version: int) -> str:
+    return f"{belief_name(self_model_id, belief_id)}/versions/{version}"
+
+
+def parse_belief_name(name: str, field: str) -> tuple[str, str]:
+    """(self-model id, belief id) in `name`, or INVALID_ARGUMENT naming `field`."""
+    if not name:
+        raise InvalidArgument.of(field, "required")
+    match = _BELIEF_NAME.fullmatch(name)
+    if match is None:
+        raise InvalidArgument.of(
+            field, "must look like selfModels/{self_model_id}/beliefs/{belief_id}"
+        )
+    return match.group(1), match.group(2)

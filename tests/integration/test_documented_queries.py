@@ -12,6 +12,7 @@ from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from tests.integration.requests import CONTRADICTS, SUPPORTS, create_model, observe
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "graph-model.md"
+STATEMENT = "Prefers concise output formats"
 
 
 def documented_queries() -> list[LiteralString]:
@@ -19,15 +20,20 @@ def documented_queries() -> list[LiteralString]:
     return [cast(LiteralString, block) for block in blocks]
 
 
-def test_why_do_we_believe_x_and_how_it_changed(
+def test_the_analyst_queries_answer_about_what_the_service_wrote(
     stub: SelfModelServiceStub, neo4j_driver: Driver
 ) -> None:
-    why, history = documented_queries()
+    why, history, last_week, unused = documented_queries()
     model = create_model(stub)
-    statement = "Prefers concise output formats"
-    observe(stub, model.name, (statement, SUPPORTS, ""), content="Chose bullet points")
-    observe(stub, model.name, (statement, CONTRADICTS, ""), content="Asked for the long version")
-    parameters = {"self_model_id": model.name.rsplit("/", 1)[1], "statement": statement}
+    observe(stub, model.name, (STATEMENT, SUPPORTS, ""), content="Chose bullet points")
+    observe(stub, model.name, (STATEMENT, CONTRADICTS, ""), content="Asked for the long version")
+    observe(stub, model.name, content="Opened the settings page")
+    parameters = {
+        "self_model_id": model.name.rsplit("/", 1)[1],
+        "statement": STATEMENT,
+        "scope": model.scope,
+        "external_user_id": model.external_user_id,
+    }
 
     rows, _, _ = neo4j_driver.execute_query(why, parameters)
     assert [(r["stance"], r["observation"]) for r in rows] == [
@@ -41,3 +47,12 @@ def test_why_do_we_believe_x_and_how_it_changed(
         (2, "weakened", "Asked for the long version"),
     ]
     assert rows[1]["confidence"] < rows[0]["confidence"]
+
+    rows, _, _ = neo4j_driver.execute_query(last_week, parameters)
+    assert [(r["belief"], r["change"]) for r in rows] == [
+        (STATEMENT, "weakened"),
+        (STATEMENT, "created"),
+    ]
+
+    rows, _, _ = neo4j_driver.execute_query(unused, parameters)
+    assert [r["content"] for r in rows] == ["Opened the settings page"]
