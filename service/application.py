@@ -135,9 +135,9 @@ class SelfModels:
         observation: NewObservation,
         proposals: list[BeliefProposal],
     ) -> ObserveResult:
-        validation.validate_observation(observation, proposals)
-        embeddings = await self._embedder.embed([p.statement for p in proposals])
         now = self._clock()
+        validation.validate_observation(observation, proposals, now)
+        embeddings = await self._embedder.embed([p.statement for p in proposals])
         stored = Observation(
             id=names.new_id(),
             self_model_id=self_model_id,

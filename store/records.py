@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -55,17 +56,15 @@ def to_belief(node: Node | Mapping[str, Any]) -> Belief:
 
 def to_belief_as_of(belief: Node | Mapping[str, Any], version: Node) -> Belief:
     """The belief as it stood at `version`."""
-    current = to_belief(belief)
-    return Belief(
-        id=current.id,
-        self_model_id=current.self_model_id,
+    valid_from = to_datetime(version["valid_from"])
+    return replace(
+        to_belief(belief),
         statement=version["statement"],
         confidence=version["confidence"],
         context=version["context"],
         version=version["version"],
-        create_time=current.create_time,
-        update_time=to_datetime(version["valid_from"]),
-        evidence=Evidence(weight=version["evidence"], as_of=to_datetime(version["valid_from"])),
+        update_time=valid_from,
+        evidence=Evidence(weight=version["evidence"], as_of=valid_from),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 
 from service.domain import limits
 from service.domain.errors import FieldViolation, InvalidArgument
@@ -54,8 +55,12 @@ def validate_min_confidence(value: float, field: str) -> None:
         raise InvalidArgument.of(field, "must be between 0 and 1")
 
 
-def validate_observation(observation: NewObservation, proposals: list[BeliefProposal]) -> None:
+def validate_observation(
+    observation: NewObservation, proposals: list[BeliefProposal], now: datetime
+) -> None:
     violations: list[FieldViolation] = []
+    if observation.occur_time is not None and observation.occur_time > now + limits.CLOCK_SKEW:
+        violations.append(FieldViolation("observation.occur_time", "must not be in the future"))
     _check(
         violations,
         "observation.content",

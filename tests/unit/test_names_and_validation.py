@@ -1,8 +1,12 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from service.domain import limits, names, validation
 from service.domain.errors import InvalidArgument
 from service.domain.model import BeliefProposal, NewObservation, ObservationType, Stance
+
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def observation(content: str = "Chose bullets", context: str = "") -> NewObservation:
@@ -30,13 +34,13 @@ def test_malformed_names_are_invalid_arguments_naming_the_field(name: str) -> No
 
 def test_empty_content_is_rejected() -> None:
     with pytest.raises(InvalidArgument) as error:
-        validation.validate_observation(observation(content="   "), [])
+        validation.validate_observation(observation(content="   "), [], NOW)
     assert violated_fields(error) == ["observation.content"]
 
 
 def test_content_over_the_limit_is_rejected() -> None:
     with pytest.raises(InvalidArgument) as error:
-        validation.validate_observation(observation("x" * (limits.MAX_CONTENT_BYTES + 1)), [])
+        validation.validate_observation(observation("x" * (limits.MAX_CONTENT_BYTES + 1)), [], NOW)
     assert violated_fields(error) == ["observation.content"]
 
 
@@ -46,7 +50,7 @@ def test_every_bad_field_is_reported_at_once() -> None:
         BeliefProposal("", Stance.SUPPORTS, "bad\x00context"),
     ]
     with pytest.raises(InvalidArgument) as error:
-        validation.validate_observation(observation(context="x" * 1000), proposals)
+        validation.validate_observation(observation(context="x" * 1000), proposals, NOW)
     assert violated_fields(error) == [
         "observation.context",
         "beliefs[1].statement",
@@ -57,14 +61,27 @@ def test_every_bad_field_is_reported_at_once() -> None:
 def test_too_many_proposals_are_rejected() -> None:
     proposals = [BeliefProposal(f"Likes {i}", Stance.SUPPORTS, "") for i in range(33)]
     with pytest.raises(InvalidArgument) as error:
-        validation.validate_observation(observation(), proposals)
+        validation.validate_observation(observation(), proposals, NOW)
     assert violated_fields(error) == ["beliefs"]
 
 
 def test_a_valid_observation_passes() -> None:
     validation.validate_observation(
-        observation(), [BeliefProposal("Likes tea", Stance.SUPPORTS, "")]
+        observation(), [BeliefProposal("Likes tea", Stance.SUPPORTS, "")], NOW
     )
+
+
+def test_an_observation_from_the_future_is_rejected() -> None:
+    future = NewObservation(
+        ObservationType.PREFERENCE, "Chose bullets", "", NOW + timedelta(hours=1), ""
+    )
+    with pytest.raises(InvalidArgument) as error:
+        validation.validate_observation(future, [], NOW)
+    assert violated_fields(error) == ["observation.occur_time"]
+    slightly_ahead = NewObservation(
+        ObservationType.PREFERENCE, "Chose bullets", "", NOW + timedelta(minutes=1), ""
+    )
+    validation.validate_observation(slightly_ahead, [], NOW)
 
 
 @pytest.mark.parametrize("value", [-0.1, 1.5, float("nan")])
