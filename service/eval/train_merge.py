@@ -26,9 +26,12 @@ from service.eval.merge import Pair, embed_statements, load_pairs
 
 TRAIN = Path(__file__).parent / "data" / "merge_train_pairs.jsonl"
 CONFIGS: list[tuple[tuple[str, ...], float]] = [
-    (parts, c) for parts in [(), ("product",)] for c in (0.01, 0.03, 0.1, 0.3)
+    *[((), c) for c in (0.01, 0.03, 0.1, 0.3)],
+    *[(("product",), c) for c in (0.003, 0.01)],
 ]
-SAME_PRECISION = 0.96
+SAME_PRECISION = 0.93
+MAX_CONTRADICTIONS_MERGED = 0.01
+MAX_DISTINCT_MERGED = 0.02
 OPPOSITE_PRECISION = 0.85
 SEED = 13
 
@@ -117,13 +120,13 @@ def _thresholds(
     that merge the most duplicates while the out-of-fold merges stay precise, then the
     lowest OPPOSITE threshold whose classifier-made contradictions are precise enough."""
     best = (0.99, 0.0, -1.0)
-    for max_con in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.0):
+    for max_con in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 1.0):
         for t in np.arange(0.30, 0.99, 0.02):
             f = _figures(_verdicts(proba, sigs, cosines, float(t), 1.01, max_con), y)
             if (
                 f["duplicate_precision"] >= SAME_PRECISION
-                and f["contradiction_merged_rate"] <= 0.01
-                and f["distinct_merged_rate"] <= 0.01
+                and f["contradiction_merged_rate"] <= MAX_CONTRADICTIONS_MERGED
+                and f["distinct_merged_rate"] <= MAX_DISTINCT_MERGED
             ):
                 if f["duplicate_recall"] > best[2]:
                     best = (float(t), max_con, f["duplicate_recall"])

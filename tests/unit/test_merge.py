@@ -62,6 +62,16 @@ def test_statement_key_ignores_case_spacing_and_trailing_punctuation() -> None:
         ("Enjoys long bike rides", "Hates long bike rides"),
         ("Wants verbose log output", "Wants terse log output"),
         ("Reads the news only on paper", "Reads the news only online"),
+        # a role against a negated activity of the same word family
+        ("Is a pharmacist", "Has never worked in a pharmacy"),
+        ("Is a carpenter", "Has never done any carpentry"),
+        # "prefers X to Y" with gerunds on both sides is a comparison
+        ("Prefers cycling to driving", "Prefers driving to cycling"),
+        # "replaced" is against what it replaces
+        ("Wants filler words replaced with plain statements", "Wants filler words kept in"),
+        ("Checks the weather only once a day", "Checks the weather constantly"),
+        # fear is an attitude against
+        ("Enjoys flying", "Is terrified of flying"),
     ],
 )
 def test_opposites_are_never_merged(embed: Embed, a: str, b: str) -> None:
@@ -77,6 +87,11 @@ def test_opposites_are_never_merged(embed: Embed, a: str, b: str) -> None:
         ("The user prefers espresso", "Espresso is preferred by the user"),
         ("Likes jazz and blues", "Likes blues and jazz"),
         ("Seems to enjoy sci-fi novels", "Appears to like sci-fi novels"),
+        # abbreviation, role noun against a sentence, comparatives, mixed attitude words
+        ("Uses a VPN on public Wi-Fi", "Uses a virtual private network on public Wi-Fi"),
+        ("Nurse", "Works as a nurse"),
+        ("Prefers bigger monitors", "Likes larger screens"),
+        ("Is impatient with slow websites", "Gets annoyed when web pages load slowly"),
     ],
 )
 def test_paraphrases_are_merged(embed: Embed, a: str, b: str) -> None:
@@ -90,6 +105,13 @@ def test_paraphrases_are_merged(embed: Embed, a: str, b: str) -> None:
         ("Plays the trumpet", "Plays the flute"),
         ("Prefers meetings after lunch", "Prefers workouts after lunch"),
         ("Uses Python for scripting", "Collects stamps"),
+        # converse roles
+        ("Wants to learn Spanish", "Wants to teach Spanish"),
+        # favors what the other ranks lower
+        ("Prefers paying by card over cash", "Prefers paying with cash"),
+        # kinds of one thing are not synonyms
+        ("Has two cats", "Has two dogs"),
+        ("Adopted a kitten last year", "Adopted a puppy last year"),
     ],
 )
 def test_different_beliefs_are_not_merged(embed: Embed, a: str, b: str) -> None:

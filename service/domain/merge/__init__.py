@@ -6,9 +6,11 @@ same context) with both statements and their all-MiniLM-L6-v2 embeddings. It com
 
 1. rules that read the words: negations, antonyms on known scales, reversed comparisons
    ("X over Y" / "Y over X") and clashing exclusive claims ("only X" / "only Y") — any of
-   these declares OPPOSITE, and an unexplained polarity reversal forbids SAME;
+   these declares OPPOSITE; an unexplained polarity reversal, converse roles ("learns X" /
+   "teaches X") or a negation the other statement does not mirror forbids SAME;
 2. a multinomial logistic regression over the rule signals, lexical overlap and the
-   embeddings (cosine, |a-b|, a*b), trained on the pairs in service/eval/data/.
+   embedding cosine, trained on the pairs in service/eval/data/ (the |a-b| and a*b
+   embedding blocks are supported but not used by the shipped weights).
 
 SAME needs the classifier to be confident and no rule against it: merging opposites would
 corrupt the model, so in doubt the answer is DISTINCT. See docs/merging.md.
@@ -77,7 +79,13 @@ def _forbids_same(s: Signals) -> str | None:
         return "exclusive claims about different things"
     if s.half_swapped:
         return "favors what the other ranks lower"
-    if s.matched >= 2 and s.only_min >= 1 and s.only_max <= 2:
+    if s.converse:
+        return "converse roles"
+    if s.unmirrored_negation:
+        # "Has never been to Japan" / "Lives in Tokyo": the negated thing may well be what
+        # the other statement asserts in other words.
+        return "a negation the other statement does not mirror"
+    if s.matched >= 2 and s.only_min == 1 and s.only_max == 1:
         # One word swapped in an otherwise identical statement: a synonym would have been
         # matched, so it is likelier a different object or an unknown antonym.
         return "a word swapped for a different one"

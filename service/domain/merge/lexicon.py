@@ -30,6 +30,7 @@ frustrating, irritate, irritating, bother, bothersome, tired_of, sick_of, fed_up
 distrust, distrustful, mistrust, mistrustful, skeptical, sceptical, suspicious, \
 uncomfortable, anxious, nervous, \
 afraid, scared, fear, fearful, worried, intimidate, intimidating, overwhelm, \
+terrified, terrify, terrifying, frightened, frightening, petrified, phobic, panic, \
 overwhelming, uneasy, unhappy, dissatisfied, displeased, upset, bored, boring, \
 uninterested, disinterested, put_off, off_putting, stay_away, steer_clear, \
 opt_out, can_not_stand, dread, resent, object_to, oppose, opposed, negative, waste, \
@@ -66,7 +67,7 @@ huge, massive, giant, enormous, major, heavyweight, bulky, bloated
 frequency: always, constantly, frequently, often, regularly, routinely, habitually, \
 continually, repeatedly, all_the_time, every_day, daily, usually, consistently | rarely, \
 seldom, occasionally, sometimes, infrequently, hardly_ever, once_in_a_while, \
-sporadically
+sporadically, only_once, just_once, once_or_twice
 difficulty: easy, simple, basic, straightforward, plain, simplified, beginner_friendly, \
 accessible, intuitive, effortless, layman_terms, plain_language, everyday_language | \
 hard, difficult, complex, complicated, challenging, intricate, sophisticated, fancy, \
@@ -100,7 +101,7 @@ outgoing, teammates, pair_programming
 sociability: shy, reserved, quiet_person | outgoing, sociable, talkative, gregarious
 mood: optimistic, hopeful, upbeat, cheerful | pessimistic, gloomy, cynical, negative_minded
 activity: active, energetic, athletic, sporty, fit | sedentary, inactive, lazy, \
-couch_potato
+couch_potato, passive, passively, hands_off
 strictness: strict, rigid, rigorous, disciplined, firm | lenient, flexible, loose, lax, \
 relaxed_rules, easygoing_rules
 structure: structured, organized, organised, planned, plan_ahead, systematic, orderly, \
@@ -129,7 +130,8 @@ attitude: allow, permit, enable, enabled, include, included, turn_on, \
 switched_on, activate, activated, accept, approve, opt_in, subscribe, grant | \
 disallow, forbid, prohibit, ban, block, disable, disabled, exclude, excluded, remove, \
 removed, turn_off, switched_off, deactivate, deactivated, decline, deny, \
-unsubscribe, omit, omitted, leave_out, left_out, strip, stripped, drop, mute_off
+unsubscribe, omit, omitted, leave_out, left_out, strip, stripped, drop, mute_off, \
+get_rid_of, impatient_with, intolerant_of
 start: start, begin, began, started, pick_up, take_up, took_up, resume, join | stop, \
 quit, end, ended, cease, give_up, gave_up, abandon, drop_out, leave, left_job, retire
 agreement: agree, agreement, approve, endorse, believe_in, in_favor, pro_choice | \
@@ -150,6 +152,8 @@ granular, nitty_gritty, fine_grained
 position: top, first, beginning, start_of, upfront, front, header, lead, opening | \
 bottom, last, end_of, ending, footer, trailing, closing, afterwards
 direction: left, west | right, east
+sameness: same, identical, reuse, reused, reuses | unique
+address: first_name, given_name, nickname | surname, last_name, family_name, honorific
 win: win, winning, success, successful, succeed, gain, profit, profitable | lose, losing, \
 loss, fail, failure, unsuccessful, deficit, unprofitable
 height: tall | short_height
@@ -186,7 +190,7 @@ daily_drive, driver, go_to, stick_with, stick_to, adopt, lean_on
 learn, study, studying, learning, practice, train, training, pick_up_skill, get_into, \
 take_classes, course, courses, self_teach, self_taught, teach_themselves, master_skill
 work, job, employ, employed_at, career, profession, occupation, position, role, \
-works_at, works_in, works_as, day_job, gig
+works_at, works_in, day_job, gig
 buy, purchase, shop, order, acquire
 cost, price, pricing, money, spend, spending, expense, expenses, bill, billing, fee, \
 fees, budget_amount, pay, payment
@@ -283,6 +287,7 @@ account, accounts, profile, profiles
 data, dataset, datasets, information, info, figures, numbers, stats, statistics
 analysis, analyze, analyse, analytics, analyzing, crunch
 report, reports, write_ups, summary_report, dashboard, dashboards
+summary, summaries, recap, recaps, synopsis, gist, rundown, digest, digests
 graph_chart, plot, plots, plotting
 design, designer, designing, ux, ui, user_experience, user_interface
 test, tests, testing, tested, test_suite, qa
@@ -298,7 +303,9 @@ screen, monitor, display_screen, screens
 font, fonts, typeface, text_size, font_size
 color, colour, colors, colours, palette, hue
 theme, themes, color_scheme, color_schemes, skin, appearance, mode
-pet, pets, dog, dogs, puppy, cat, cats, kitten, animal, animals
+pet, pets, animal, animals
+dog, dogs, puppy, puppies
+cat, cats, kitten, kittens
 plant, plants, garden, gardening, houseplants
 weather, forecast, climate_info
 news, headlines, current_events, journalism
@@ -353,8 +360,9 @@ EXPANSIONS: dict[str, str] = {
     "cd": "continuous delivery",
     "pr": "pull request",
     "prs": "pull requests",
-    "tl;dr": "tldr",
-    "tl dr": "tldr",
+    "tl;dr": "short summary",
+    "tl dr": "short summary",
+    "tldr": "short summary",
     "eli5": "explain simply",
     "wfh": "work from home",
     "ooo": "out of office",
@@ -405,6 +413,64 @@ EXPANSIONS: dict[str, str] = {
     "a11y": "accessibility",
     "i18n": "internationalization",
     "gym-goer": "goes to the gym",
+    "sre": "site reliability engineer",
+    "devops": "dev ops",
+    "pto": "paid time off",
+    "etf": "exchange traded fund",
+    "etfs": "exchange traded funds",
+    "hiit": "high intensity interval training",
+    "ev": "electric car",
+    "evs": "electric cars",
+    "gpu": "graphics card",
+    "gpus": "graphics cards",
+    "nda": "non disclosure agreement",
+    "kpi": "key performance indicator",
+    "kpis": "key performance indicators",
+    "okr": "objectives and key results",
+    "okrs": "objectives and key results",
+    "crm": "customer relationship management",
+    "etl": "extract transform load",
+    "gdpr": "european data protection rules",
+    "vpn": "virtual private network",
+    "ocr": "text recognition",
+    "adhd": "attention deficit hyperactivity disorder",
+    "asl": "american sign language",
+    "esl": "english as a second language",
+    "mba": "master of business administration",
+    "phd": "doctorate",
+    "rn": "registered nurse",
+    "nba": "professional basketball",
+    "nfl": "professional american football",
+    "jrpg": "japanese role playing game",
+    "jrpgs": "japanese role playing games",
+    "edm": "electronic dance music",
+    "daw": "music production software",
+    "dl": "deep learning",
+    "cs": "computer science",
+    "ops": "operations",
+    "infosec": "information security",
+    "appsec": "application security",
+    "pii": "personal data",
+    "oss": "open source software",
+    "e2e": "end to end",
+    "ootd": "outfit of the day",
+    "wip": "work in progress",
+    "eta": "expected arrival time",
+    "fyi": "for your information",
+    "imo": "in their opinion",
+    "btw": "by the way",
+    "mvp": "minimum viable product",
+    "roi": "return on investment",
+    "apr": "annual interest rate",
+    "bmi": "body mass index",
+    "pr'd": "personal record",
+    "uk": "british",
+    "usa": "american",
+    "ml-ops": "machine learning operations",
+    "mlops": "machine learning operations",
+    "gh": "github",
+    "vc": "venture capital",
+    "ipo": "initial public offering",
     "night owl": "night_owl",
     "early bird": "early_bird",
     "morning person": "morning",
@@ -464,8 +530,12 @@ environmentally friendly, carbon footprint, high quality, well made, significant
 assistive technology, machine learning, user experience, user interface,
 big picture, one on one, out of office, do it yourself, all day, first language,
 output format, output formats, native language, mother tongue, native speaker,
-source control, version control,
-no longer, rather than, instead of, would rather, once a
+source control, version control, first name, given name, last name, family name,
+hands off,
+no longer, rather than, instead of, would rather, once a, only once, just once,
+once or twice, these days, at the moment, get rid of, impatient with, intolerant of,
+works as, work as, employed as,
+job as
 """.strip()
 
 # Words that negate what follows ("does not want"): an odd count flips the statement.
@@ -542,6 +612,12 @@ HEDGES = frozenset(
         "extremely",
         "super",
         "overall",
+        "currently",
+        "presently",
+        "nowadays",
+        "lately",
+        "these_days",
+        "at_the_moment",
     ]
 )
 
@@ -615,6 +691,29 @@ SYNONYMOUS_SCALES = frozenset(
     ]
 )
 
+# Converse roles (canonical content words): "learns X" and "teaches X" are different
+# beliefs however much else they share.
+CONVERSES = (
+    ("learn", "teacher"),
+    ("student", "teacher"),
+    ("buy", "sell"),
+    ("lend", "borrow"),
+    ("give", "receive"),
+    ("send", "receive"),
+    ("question", "answer"),
+    ("employer", "employee"),
+    ("host", "guest"),
+    ("import", "export"),
+    ("upload", "download"),
+    ("write", "read"),
+    ("speak", "listen"),
+    ("lead", "follow"),
+    ("mentor", "mentee"),
+    ("landlord", "tenant"),
+    ("seller", "buyer"),
+    ("parent", "kid"),
+)
+
 STRONG_EXCLUSIVES = frozenset(["only", "exclusively", "solely", "sole", "nothing_but"])
 
 # Comparative frames: "X over Y", "X rather than Y", "more X than Y", "X instead of Y".
@@ -670,6 +769,9 @@ STOPWORDS = frozenset(
         "my",
         "mine",
         "user",
+        "work_as",
+        "employed_as",
+        "job_as",
         "user's",
         "users",
         "person's",

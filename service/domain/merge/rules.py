@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.domain.merge import lexicon
 from service.domain.merge.text import ATTITUDE, Analysis
 
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
@@ -47,6 +48,11 @@ class Signals:
     hedge_mismatch: bool
     same_content: bool
     """the same content words, the same attitude, no negator on either side"""
+    converse: bool = False
+    """converse roles, one on each side ('learns X' / 'teaches X')"""
+    unmirrored_negation: bool = False
+    """an odd number of free negators, none of them scoped in the other statement ('has
+    never worked in sales' / 'is a salesperson')"""
 
     @property
     def flips(self) -> int:
@@ -136,7 +142,14 @@ def _half_swapped(a: Analysis, b: Analysis) -> bool:
         return False
     left, right = a.comparison
     left, right = left - right, right - left
-    return bool(b.content & right) and not (b.content & left)
+    # b may share a frame word with the favored side ("paying by card over cash" /
+    # "paying with cash") but not all of it.
+    shared_left = b.content & left
+    return (
+        bool(b.content & right)
+        and shared_left < left
+        and len(shared_left) <= len(b.content & right)
+    )
 
 
 def _swapped(a: Analysis, b: Analysis) -> bool:
@@ -151,6 +164,14 @@ def _swapped(a: Analysis, b: Analysis) -> bool:
     cross = len(a_left & b_right) + len(a_right & b_left)
     straight = len(a_left & b_left) + len(a_right & b_right)
     return bool(a_left & b_right) and bool(a_right & b_left) and cross > straight
+
+
+def _converse(a: Analysis, b: Analysis) -> bool:
+    for x, y in lexicon.CONVERSES:
+        for p, q in ((a.content, b.content), (b.content, a.content)):
+            if x in p and y not in p and y in q and x not in q:
+                return True
+    return False
 
 
 def signals(a: Analysis, b: Analysis) -> Signals:
@@ -171,8 +192,10 @@ def signals(a: Analysis, b: Analysis) -> Signals:
     shared = content_a & content_b
     only_a = content_a - shared
     only_b = content_b - shared
+    renamed: dict[str, str] = {}
     for x, y in _fuzzy_pairs(only_a, only_b):
         if x in only_a and y in only_b:
+            renamed[y] = x
             only_a.discard(x)
             only_b.discard(y)
             content_b.discard(y)
@@ -200,8 +223,16 @@ def signals(a: Analysis, b: Analysis) -> Signals:
         )
     # A negator counts only when what it negates is named by the other statement too:
     # "wants X with no Y" does not reverse "wants X".
-    scoped_a = a.negations if (a.negated - dropped) <= b.content else 0
-    scoped_b = b.negations if (b.negated - dropped) <= a.content else 0
+    # Also when everything the other statement names lies in the negator's scope: "has
+    # never worked in finance or accounting" / "is an accountant".
+    negated_a = a.negated - dropped
+    negated_b = {renamed.get(w, w) for w in b.negated - dropped}
+    scoped_a = (
+        a.negations if negated_a <= b.content or (content_b and content_b <= negated_a) else 0
+    )
+    scoped_b = (
+        b.negations if negated_b <= a.content or (content_a and content_a <= negated_b) else 0
+    )
     scope_shared = (scoped_a + scoped_b) == (a.negations + b.negations)
     return Signals(
         matched=len(shared),
@@ -236,6 +267,8 @@ def signals(a: Analysis, b: Analysis) -> Signals:
         ),
         folded=a.folded + b.folded,
         hedge_mismatch=a.hedged != b.hedged,
+        converse=_converse(a, b),
+        unmirrored_negation=(a.negations + b.negations) % 2 == 1 and scoped_a + scoped_b == 0,
         same_content=(
             not only_a
             and not only_b

@@ -219,10 +219,20 @@ _CONTRACTIONS = [
 ]
 _FREE_SUFFIX = re.compile(r"\b([a-z]+)-free\b")
 # "prefers X to Y" compares like "prefers X over Y" ("prefers to X" and "listening to" do not).
+# A gerund before "to" compares only with a gerund after it ("prefers walking to driving").
 _PREFER_TO = re.compile(
-    r"\b(prefers?|preferred|preferring)\s+(?!to\b)((?:[\w'-]+\s+)*?[\w'-]*[^g\s])\s+to\s+"
+    r"\b(prefers?|preferred|preferring)\s+(?!to\b)((?:[\w'-]+\s+)*?"
+    r"(?:[\w'-]*[^g\s]|[\w'-]+ing(?=\s+to\s+[\w'-]+ing\b)))\s+to\s+"
 )
 _NON_PREFIX = re.compile(r"\bnon-")
+# "wants X replaced with Y" / "replaced X with Y": Y instead of X.
+_REPLACED_PASSIVE = re.compile(
+    r"\b(wants?|wanted|prefers?|likes?|asks?\s+for|would\s+like)\s+([^,;.]+?)\s+"
+    r"(?:replaced|swapped|substituted)\s+(?:with|by|for)\s+([^,;.]+)"
+)
+_REPLACED_ACTIVE = re.compile(
+    r"\b(?:replaced?|replaces|replacing|swapped|swaps?)\s+([^,;.]+?)\s+(?:with|for)\s+([^,;.]+)"
+)
 _WORD = re.compile(r"[a-z0-9+#]+(?:;[a-z]+)?")
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
 _EXPANSIONS = {k: v for k, v in lexicon.EXPANSIONS.items() if " " not in k and ";" not in k}
@@ -258,20 +268,43 @@ class Token:
         return self.value
 
 
+def _free(match: re.Match[str]) -> str:
+    """'X-free' -> 'no X', unless 'X free' is a lexicon phrase ('meat-free' = vegetarian)."""
+    word = match.group(1)
+    if (stem(word), "free") in LEXICON.phrases:
+        return f"{word} free"
+    return f"no {word}"
+
+
 def words(statement: str) -> list[str]:
-    """Casefolded words with contractions, '-free' and 'non-' rewritten."""
+    """Casefolded words with contractions, '-free', 'non-', 'prefers X to Y' and 'X
+    replaced with Y' rewritten."""
     text = statement.translate(_QUOTES).casefold()
     for pattern, repl in _PHRASE_EXPANSIONS:
         text = pattern.sub(repl, text)
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)
-    text = _FREE_SUFFIX.sub(r"no \1", text)
+    text = _FREE_SUFFIX.sub(_free, text)
     text = _PREFER_TO.sub(r"\1 \2 over ", text)
+    text = _REPLACED_ACTIVE.sub(r"switched to \2 instead of \1", text)
+    text = _REPLACED_PASSIVE.sub(r"\1 \3 instead of \2", text)
     text = _NON_PREFIX.sub("non ", text)
     out: list[str] = []
     for word in _WORD.findall(text):
         out.extend(_EXPANSIONS.get(word, word).split())
     return out
+
+
+def _comparative_bases(token: str) -> list[str]:
+    """Possible base words of a comparative or superlative ('bigger' -> 'bigg', 'big')."""
+    for suffix in ("est", "er"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            base = token[: -len(suffix)]
+            bases = [base, base[:-1], base + "e"]
+            if base.endswith("i"):
+                bases.append(base[:-1] + "y")
+            return [b for b in bases if len(b) >= 3]
+    return []
 
 
 def _classify(token: str, raw: str) -> Token | None:
@@ -295,6 +328,13 @@ def _classify(token: str, raw: str) -> Token | None:
         return None
     if token in lex.synonyms:
         return Token("content", lex.synonyms[token])
+    for candidate in _comparative_bases(token):
+        # Comparatives and superlatives of degree words: "shorter", "biggest", "safer"
+        # (not "printer" or "reader": only the adjective scales).
+        if candidate in lex.poles:
+            scale, sign = lex.poles[candidate]
+            if scale in lexicon.SYNONYMOUS_SCALES and scale != ATTITUDE:
+                return Token("pole", scale, sign, candidate)
     for prefix in _NEGATIVE_PREFIXES:
         base = token[len(prefix) :]
         if token.startswith(prefix) and len(base) >= 4 and base in lex.poles:
@@ -394,6 +434,7 @@ def analyse(statement: str) -> Analysis:
     negated: set[str] = set()
     pending_negation = False
     pending_dislike = False
+    liked = False
     disliked: set[str] = set()
     comparison_at: int | None = None
     for index, tok in enumerate(toks):
@@ -409,6 +450,7 @@ def analyse(statement: str) -> Analysis:
             # Any negative attitude word makes the statement negative: "wants to avoid",
             # "finds it annoying and unwelcome"; negators were folded in already.
             attitude = min(attitude, tok.sign) if attitude else tok.sign
+            liked = liked or tok.sign > 0
             pending_dislike = pending_dislike or tok.sign < 0
             continue
         if tok.role == "pole" and comparison_at is not None:
@@ -452,5 +494,6 @@ def analyse(statement: str) -> Analysis:
         comparison=comparison,
         negated=frozenset(negated),
         # "Finds X boring": a negative attitude bears on everything the statement names.
-        disliked=frozenset(content) if attitude < 0 else frozenset(disliked),
+        # ...unless it also has a positive one ("prefers X and stays away from Y").
+        disliked=frozenset(content) if attitude < 0 and not liked else frozenset(disliked),
     )
