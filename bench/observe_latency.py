@@ -38,6 +38,12 @@ _ASPECTS = [
     "Avoids {} in production",
     "Follows {} style guides strictly",
     "Debugs {} with print statements",
+    "Gives conference talks about {}",
+    "Maintains an open-source {} library",
+    "Was hired for their {} experience",
+    "Writes a blog about {} performance",
+    "Mentors students who study {}",
+    "Contributed to the {} compiler",
 ]
 
 
@@ -78,14 +84,21 @@ def run(beliefs: int, calls: int, workdir: Path) -> dict[str, float | int]:
                         external_user_id="bench-user", scope="bench"
                     )
                 ).name
-                existing = statements(beliefs)
-                for start in range(0, len(existing), 32):
-                    observe(stub, model, existing[start : start + 32])
-                held = len(
-                    stub.GetSelfModel(
-                        self_model_service_pb2.GetSelfModelRequest(name=model)
-                    ).beliefs
-                )
+                # Some generated statements are paraphrases of others and merge: keep
+                # adding until the model really holds `beliefs` beliefs.
+                pool = statements(len(_ASPECTS) * len(_TOPICS))
+                existing: list[str] = []
+                held = 0
+                while held < beliefs and pool:
+                    batch, pool = pool[: beliefs - held], pool[beliefs - held :]
+                    for start in range(0, len(batch), 32):
+                        observe(stub, model, batch[start : start + 32])
+                    existing.extend(batch)
+                    held = len(
+                        stub.GetSelfModel(
+                            self_model_service_pb2.GetSelfModelRequest(name=model)
+                        ).beliefs
+                    )
                 proposals = [
                     existing[i % len(existing)]
                     if i % 3 == 0
