@@ -25,7 +25,28 @@ from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from store.embedded_neo4j import EmbeddedNeo4j, free_port
 from tests.integration.service_process import ServiceProcess
 
-_TOPICS = ["Python", "Rust", "Go", "Java", "SQL", "Kotlin", "Haskell", "Swift", "Ruby", "Elixir"]
+_TOPICS = [
+    "Python",
+    "Rust",
+    "Go",
+    "Java",
+    "SQL",
+    "Kotlin",
+    "Haskell",
+    "Swift",
+    "Ruby",
+    "Elixir",
+    "Scala",
+    "Erlang",
+    "Clojure",
+    "Fortran",
+    "COBOL",
+    "Lua",
+    "Perl",
+    "Julia",
+    "Dart",
+    "Zig",
+]
 _ASPECTS = [
     "Writes {} every day",
     "Wants {} examples with comments",
