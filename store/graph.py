@@ -48,13 +48,6 @@ class GraphStore:
     async def close(self) -> None:
         await self._driver.close()
 
-    async def is_reachable(self) -> bool:
-        try:
-            await self._driver.verify_connectivity()
-        except (ServiceUnavailable, SessionExpired, OSError):
-            return False
-        return True
-
     async def read(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         try:
             async with self._driver.session(database=self._database) as session:
