@@ -39,3 +39,19 @@ class NotFound(SelfModelError):
 
 class StoreUnavailable(SelfModelError):
     """The graph store cannot be reached; the call may be retried."""
+
+
+class Unauthenticated(SelfModelError):
+    """The call carries no API key, or one that is unknown or revoked."""
+
+
+class AlreadyExists(SelfModelError):
+    """The request would create something that exists (e.g. a reused idempotency key)."""
+
+
+class FailedPrecondition(SelfModelError):
+    """The system is not in a state the call needs (e.g. the self-model was deleted)."""
+
+
+class Aborted(SelfModelError):
+    """A concurrent change won (etag mismatch, or a conflict the store gave up retrying)."""
