@@ -18,11 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import grpc
-
 from selfmodel.v1 import observation_pb2, self_model_service_pb2
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from store.embedded_neo4j import EmbeddedNeo4j, free_port
+from tests.integration.auth import authenticated_channel, create_api_key
 from tests.integration.service_process import ServiceProcess
 
 _TOPICS = [
@@ -98,7 +97,8 @@ def run(beliefs: int, calls: int, workdir: Path) -> dict[str, float | int]:
         service = ServiceProcess(neo4j.uri, workdir / "service.log")
         service.start()
         try:
-            with grpc.insecure_channel(service.address) as channel:
+            key = create_api_key(neo4j.uri, "bench")
+            with authenticated_channel(service.address, key) as channel:
                 stub = SelfModelServiceStub(channel)
                 model = stub.GetOrCreateSelfModel(
                     self_model_service_pb2.GetOrCreateSelfModelRequest(

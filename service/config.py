@@ -45,11 +45,49 @@ def engine_settings(environ: Mapping[str, str]) -> EngineSettings:
     return EngineSettings(
         evidence=evidence,
         alignment_rate=_number(environ, "SELFMODEL_ALIGNMENT_RATE", 0.1, 0.0, 1.0),
+        watch_poll_interval=timedelta(
+            seconds=_number(environ, "SELFMODEL_WATCH_POLL_SECONDS", 2.0, 0.05, 3600.0)
+        ),
+    )
+
+
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def _listen_host(listen: str) -> str:
+    return listen.rsplit(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    api_keys: bool = True
+    """False: every call belongs to `local_tenant` (only allowed on a loopback address)."""
+    local_tenant: str = "default"
+    cache_seconds: float = 5.0
+
+
+def auth_settings(environ: Mapping[str, str], listen: str) -> AuthSettings:
+    mode = environ.get("SELFMODEL_AUTH", "api-keys").strip().lower()
+    if mode not in ("api-keys", "off"):
+        raise ConfigurationError(f"SELFMODEL_AUTH: must be api-keys or off, got {mode!r}")
+    if mode == "off" and _listen_host(listen) not in _LOOPBACK_HOSTS:
+        raise ConfigurationError(
+            f"SELFMODEL_AUTH=off is only allowed on a loopback address, not {listen}"
+        )
+    return AuthSettings(
+        api_keys=mode == "api-keys",
+        local_tenant=environ.get("SELFMODEL_LOCAL_TENANT", "default"),
+        cache_seconds=_number(environ, "SELFMODEL_API_KEY_CACHE_SECONDS", 5.0, 0.0, 3600.0),
     )
 
 
 ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SELFMODEL_LISTEN": "host:port the gRPC server binds (default 127.0.0.1:50051)",
+    "SELFMODEL_AUTH": "api-keys (every call needs authorization: Bearer <key>) or off "
+    "(loopback only; every call is tenant SELFMODEL_LOCAL_TENANT) (default api-keys)",
+    "SELFMODEL_LOCAL_TENANT": "the tenant of every call when SELFMODEL_AUTH=off (default default)",
+    "SELFMODEL_API_KEY_CACHE_SECONDS": "how long a checked key is remembered; a revoked key "
+    "stops working within this time (default 5)",
     "SELFMODEL_NEO4J_URI": "Bolt URI of Neo4j: bolt://, neo4j:// (routing), +s/+ssc for TLS "
     "(default bolt://127.0.0.1:7687)",
     "SELFMODEL_NEO4J_USER": "Neo4j user (default neo4j)",
@@ -62,9 +100,11 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SELFMODEL_PRIOR": "confidence of a belief before any evidence (default 0.5)",
     "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS": "age at which evidence weighs half (default 90)",
     "SELFMODEL_WEIGHT_<TYPE>": "log-odds weight of one observation of TYPE (INTERACTION 0.2, "
-    "PREFERENCE 0.4, FEEDBACK 0.5, CORRECTION 0.8, ANSWER 1.0)",
+    "PREFERENCE 0.4, FEEDBACK 0.5, CORRECTION 0.8, ANSWER 1.0, ASSERTION 2.0)",
     "SELFMODEL_ALIGNMENT_RATE": "how much one tested belief moves the alignment score "
     "(default 0.1)",
+    "SELFMODEL_WATCH_POLL_SECONDS": "how often WatchSelfModel looks for changes committed by "
+    "other instances (default 2)",
 }
 
 
@@ -77,13 +117,15 @@ class Settings:
     embedding_threads: int = 1
     log_level: str = "INFO"
     engine: EngineSettings = field(default_factory=EngineSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         defaults = cls()
         neo4j_defaults = defaults.neo4j
+        listen = environ.get("SELFMODEL_LISTEN", defaults.listen)
         return cls(
-            listen=environ.get("SELFMODEL_LISTEN", defaults.listen),
+            listen=listen,
             neo4j=Neo4jSettings(
                 uri=environ.get("SELFMODEL_NEO4J_URI", neo4j_defaults.uri),
                 user=environ.get("SELFMODEL_NEO4J_USER", neo4j_defaults.user),
@@ -96,4 +138,5 @@ class Settings:
             ),
             log_level=environ.get("SELFMODEL_LOG_LEVEL", defaults.log_level).upper(),
             engine=engine_settings(environ),
+            auth=auth_settings(environ, listen),
         )

@@ -20,6 +20,8 @@ BOLT_PORT = int(os.environ.get("SELFMODEL_EMBEDDED_NEO4J_PORT", "7687"))
 
 
 def main() -> None:
+    # Locally, on loopback, calls need no API key unless SELFMODEL_AUTH says otherwise.
+    os.environ.setdefault("SELFMODEL_AUTH", "off")
     settings = Settings.from_environment()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"

@@ -12,10 +12,13 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from selfmodel.v1 import self_model_service_pb2, self_model_service_pb2_grpc
+from service.api.calls import CallGate, NoTelemetry
 from service.api.self_model_servicer import SelfModelServicer
-from service.application import SelfModels
+from service.application import Dependencies, UseCases
+from service.auth import ApiKeyAuthenticator, Authenticator, FixedTenantAuthenticator
 from service.config import Settings
 from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
+from store.api_keys import API_KEY_SCHEMA, ApiKeyStore
 from store.graph import GraphStore
 from store.schema import ensure_schema
 
@@ -32,15 +35,29 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(model, threads=settings.embedding_threads)
 
 
+def authenticator(settings: Settings, store: GraphStore) -> Authenticator:
+    if settings.auth.api_keys:
+        return ApiKeyAuthenticator(ApiKeyStore(store), cache_seconds=settings.auth.cache_seconds)
+    log.warning(
+        "authentication is OFF: every call is tenant %r (allowed only on loopback, %s)",
+        settings.auth.local_tenant,
+        settings.listen,
+    )
+    return FixedTenantAuthenticator(settings.auth.local_tenant)
+
+
 async def serve(settings: Settings) -> None:
     """Runs until SIGINT or SIGTERM, then lets in-flight calls finish and closes the store."""
     embedder = await asyncio.to_thread(load_embedder, settings)
     store = GraphStore.open(settings.neo4j)
     await ensure_schema(store, embedder.dimensions)
+    await store.run_schema(API_KEY_SCHEMA)
 
     server = grpc.aio.server()
+    use_cases = UseCases.build(Dependencies(store, embedder, settings.engine))
+    gate = CallGate(authenticator(settings, store), NoTelemetry())
     self_model_service_pb2_grpc.add_SelfModelServiceServicer_to_server(
-        SelfModelServicer(SelfModels(store, embedder, settings.engine)), server
+        SelfModelServicer(use_cases, gate), server
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, LiteralString
 
-from neo4j import AsyncManagedTransaction
 from neo4j.graph import Node
 
 from service.domain.beliefs import Candidate, PlannedChange
 from service.domain.model import (
     Belief,
+    BeliefOrder,
     BeliefVersion,
     EvidenceLink,
     MergedStatement,
@@ -27,6 +27,7 @@ from store.records import (
     to_datetime,
     to_observation,
 )
+from store.scoped import TenantScopedTransaction
 
 BELIEF_EMBEDDING_INDEX: Final[LiteralString] = "belief_embedding"
 
@@ -39,22 +40,34 @@ _EVIDENCE_EDGE: dict[Stance, LiteralString] = {
 # The properties of a belief `b` that reads need: not its embedding (~3 KiB).
 _BELIEF_PROPERTIES: LiteralString = """{
   .id, .self_model_id, .statement, .confidence, .context, .version, .change_kind,
-  .create_time, .update_time, .evidence, .evidence_time
+  .create_time, .update_time, .evidence, .evidence_time, .state
 }"""
 _BELIEF: LiteralString = "b " + _BELIEF_PROPERTIES + " AS b"
 
 _VERSION_PROPERTIES: LiteralString = """{
-  id: $version_id, belief_id: $belief_id, version: $version, statement: $statement,
-  confidence: $confidence, evidence: $evidence, context: $context,
-  change_kind: $change_kind, merged_statement: $merged_statement,
-  valid_from: $now, observation_id: $observation_id
+  id: $version_id, tenant: $tenant, self_model_id: b.self_model_id, belief_id: b.id,
+  version: $version, statement: $statement, confidence: $confidence, evidence: $evidence,
+  context: $context, state: $state, change_kind: $change_kind,
+  merged_statement: $merged_statement, valid_from: $now, observation_id: $observation_id,
+  previous_confidence: $previous_confidence, reason: $reason, change_index: $change_index
 }"""
 
 # Filters `b` (a Belief) and `v` (the version to show) by the read's context and floor.
 _VISIBLE: LiteralString = """
 ($context IS NULL OR v.context = '' OR v.context = $context)
-AND v.confidence >= $min_confidence AND coalesce(v.change_kind, '') <> 'retracted'
+AND v.confidence >= $min_confidence
+AND ($show_retracted OR coalesce(v.state, 'active') = 'active')
 """
+
+# ORDER BY clauses for ListBeliefs (clauses cannot be parameters).
+BELIEF_ORDERS: Final[dict[BeliefOrder, LiteralString]] = {
+    BeliefOrder.CONFIDENCE_DESC: "b.confidence DESC, b.create_time, b.id",
+    BeliefOrder.CONFIDENCE: "b.confidence, b.create_time, b.id",
+    BeliefOrder.UPDATE_TIME_DESC: "b.update_time DESC, b.id",
+    BeliefOrder.UPDATE_TIME: "b.update_time, b.id",
+    BeliefOrder.CREATE_TIME_DESC: "b.create_time DESC, b.id",
+    BeliefOrder.CREATE_TIME: "b.create_time, b.id",
+}
 
 
 @dataclass(frozen=True)
@@ -75,12 +88,13 @@ class CandidateSearch:
 
 
 class BeliefRepository:
-    def __init__(self, tx: AsyncManagedTransaction) -> None:
+    def __init__(self, tx: TenantScopedTransaction) -> None:
         self._tx = tx
 
     async def find(self, self_model_id: str, belief_id: str) -> Belief | None:
         result = await self._tx.run(
-            "MATCH (b:Belief {id: $id, self_model_id: $self_model_id}) RETURN " + _BELIEF,
+            "MATCH (b:Belief {id: $id, self_model_id: $self_model_id, tenant: $tenant}) RETURN "
+            + _BELIEF,
             id=belief_id,
             self_model_id=self_model_id,
         )
@@ -88,21 +102,34 @@ class BeliefRepository:
         return None if record is None else to_belief(record["b"])
 
     async def current(
-        self, self_model_id: str, *, context: str | None, min_confidence: float
+        self,
+        self_model_id: str,
+        *,
+        context: str | None,
+        min_confidence: float,
+        order_by: BeliefOrder = BeliefOrder.CONFIDENCE_DESC,
+        show_retracted: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[Belief]:
-        """Current beliefs, most confident first; with a context, that context's and global ones."""
+        """Current beliefs in `order_by` order; with a context, that context's and global ones."""
         result = await self._tx.run(
             """
-            MATCH (:SelfModel {id: $self_model_id})-[:HOLDS]->(b:Belief)
+            MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})-[:HOLDS]->(b:Belief)
             WITH b, b AS v
             WHERE """
             + _VISIBLE
             + "RETURN "
             + _BELIEF
-            + " ORDER BY b.confidence DESC, b.create_time, b.id",
+            + " ORDER BY "
+            + BELIEF_ORDERS[order_by]
+            + " SKIP $offset LIMIT coalesce($limit, 1000000000)",
             self_model_id=self_model_id,
             context=context,
             min_confidence=min_confidence,
+            show_retracted=show_retracted,
+            offset=offset,
+            limit=limit,
         )
         return [to_belief(record["b"]) async for record in result]
 
@@ -112,7 +139,7 @@ class BeliefRepository:
         """The beliefs as they stood at `when`: each one's latest version from then."""
         result = await self._tx.run(
             """
-            MATCH (:SelfModel {id: $self_model_id})-[:HOLDS]->(b:Belief)
+            MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})-[:HOLDS]->(b:Belief)
                   -[:HAS_VERSION]->(version:BeliefVersion)
             WHERE version.valid_from <= $when
             WITH b, version ORDER BY version.version DESC
@@ -126,6 +153,7 @@ class BeliefRepository:
             when=when,
             context=context,
             min_confidence=min_confidence,
+            show_retracted=False,
         )
         return [to_belief_as_of(record["b"], record["v"]) async for record in result]
 
@@ -151,6 +179,7 @@ class BeliefRepository:
             + """', $depth, $embedding)
             YIELD node, score
             WITH collect(CASE WHEN node.self_model_id = $self_model_id
+                               AND node.tenant = $tenant
                                AND node.context = $context THEN node END)[..$limit] AS own,
                  count(*) AS searched
             RETURN own, searched
@@ -168,7 +197,7 @@ class BeliefRepository:
         same_key = await self._tx.run(
             """
             MATCH (b:Belief {self_model_id: $self_model_id, statement_key: $statement_key})
-            WHERE b.context = $context
+            WHERE b.context = $context AND b.tenant = $tenant
             RETURN b
             """,
             self_model_id=self_model_id,
@@ -191,7 +220,8 @@ class BeliefRepository:
     ) -> list[Node]:
         result = await self._tx.run(
             """
-            MATCH (:SelfModel {id: $self_model_id})-[:HOLDS]->(b:Belief {context: $context})
+            MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})
+                  -[:HOLDS]->(b:Belief {context: $context})
             WITH b, vector.similarity.cosine(b.embedding, $embedding) AS score
             ORDER BY score DESC LIMIT $limit
             RETURN b
@@ -212,18 +242,20 @@ class BeliefRepository:
         embedding: Sequence[float],
         observation_id: str,
         ids: ChangeIds,
+        change_index: int,
         now: datetime,
     ) -> Belief:
         """A new belief with its first version, its evidence and its embedding."""
         query: LiteralString = (
             """
-            MATCH (m:SelfModel {id: $self_model_id})
-            MATCH (o:Observation {id: $observation_id})
+            MATCH (m:SelfModel {id: $self_model_id, tenant: $tenant})
+            MATCH (o:Observation {id: $observation_id, tenant: $tenant})
             CREATE (m)-[:HOLDS]->(b:Belief {
-              id: $belief_id, self_model_id: $self_model_id, statement: $statement,
-              statement_key: $statement_key, context: $context, confidence: $confidence,
-              evidence: $evidence, evidence_time: $now, change_kind: $change_kind,
-              version: $version, create_time: $now, update_time: $now
+              id: $belief_id, tenant: $tenant, self_model_id: $self_model_id,
+              statement: $statement, statement_key: $statement_key, context: $context,
+              confidence: $confidence, evidence: $evidence, evidence_time: $now,
+              state: $state, change_kind: $change_kind, version: $version,
+              create_time: $now, update_time: $now
             })
             CREATE (b)-[:HAS_VERSION]->(v:BeliefVersion """
             + _VERSION_PROPERTIES
@@ -248,6 +280,7 @@ class BeliefRepository:
             context_id=ids.context_id,
             statement_key=statement_key,
             embedding=list(embedding),
+            change_index=change_index,
             now=now,
             **_change_parameters(change),
         )
@@ -262,16 +295,19 @@ class BeliefRepository:
         *,
         observation_id: str,
         version_id: str,
+        change_index: int,
         now: datetime,
     ) -> Belief:
         """Appends a version to `target` and moves its current state; older versions stay."""
         query: LiteralString = (
             """
-            MATCH (b:Belief {id: $belief_id})-[:HAS_VERSION]->(previous:BeliefVersion)
+            MATCH (b:Belief {id: $belief_id, tenant: $tenant})
+                  -[:HAS_VERSION]->(previous:BeliefVersion)
             WHERE previous.version = b.version
-            MATCH (o:Observation {id: $observation_id})
+            MATCH (o:Observation {id: $observation_id, tenant: $tenant})
             SET b.confidence = $confidence, b.version = $version, b.update_time = $now,
-                b.evidence = $evidence, b.evidence_time = $now, b.change_kind = $change_kind
+                b.evidence = $evidence, b.evidence_time = $now, b.change_kind = $change_kind,
+                b.state = $state
             CREATE (b)-[:HAS_VERSION]->(v:BeliefVersion """
             + _VERSION_PROPERTIES
             + """)-[:PREVIOUS_VERSION]->(previous)
@@ -286,6 +322,7 @@ class BeliefRepository:
             belief_id=target.id,
             observation_id=observation_id,
             version_id=version_id,
+            change_index=change_index,
             now=now,
             **_change_parameters(change),
         )
@@ -298,9 +335,9 @@ class BeliefRepository:
             return
         await self._tx.run(
             """
-            MATCH (b:Belief {id: $belief_id})
+            MATCH (b:Belief {id: $belief_id, tenant: $tenant})
             UNWIND $others AS other_id
-            MATCH (other:Belief {id: other_id})
+            MATCH (other:Belief {id: other_id, tenant: $tenant})
             WHERE NOT (other)-[:CONFLICTS_WITH]-(b)
             CREATE (b)-[:CONFLICTS_WITH {create_time: $now}]->(other)
             """,
@@ -315,7 +352,7 @@ class BeliefRepository:
         """A page of the belief's versions, newest first; valid_to is the next one's valid_from."""
         result = await self._tx.run(
             """
-            MATCH (:Belief {id: $belief_id, self_model_id: $self_model_id})
+            MATCH (:Belief {id: $belief_id, self_model_id: $self_model_id, tenant: $tenant})
                   -[:HAS_VERSION]->(v:BeliefVersion)
             OPTIONAL MATCH (next:BeliefVersion)-[:PREVIOUS_VERSION]->(v)
             RETURN v, next.valid_from AS valid_to
@@ -334,7 +371,7 @@ class BeliefRepository:
     async def provenance(self, self_model_id: str, belief_id: str) -> Provenance | None:
         result = await self._tx.run(
             """
-            MATCH (b:Belief {id: $belief_id, self_model_id: $self_model_id})
+            MATCH (b:Belief {id: $belief_id, self_model_id: $self_model_id, tenant: $tenant})
             CALL (b) {
               OPTIONAL MATCH (o:Observation)-[e:SUPPORTS|CONTRADICTS]->(b)
               WITH o, e ORDER BY o.occur_time DESC, o.id
@@ -355,9 +392,23 @@ class BeliefRepository:
             + _BELIEF_PROPERTIES
             + """) AS conflicts
             }
+            CALL (b) {
+              OPTIONAL MATCH (b)-[c:CORRECTED_TO]->(other:Belief)
+              WITH other ORDER BY c.create_time
+              RETURN collect(other """
+            + _BELIEF_PROPERTIES
+            + """) AS corrected_to
+            }
+            CALL (b) {
+              OPTIONAL MATCH (other:Belief)-[c:CORRECTED_TO]->(b)
+              WITH other ORDER BY c.create_time
+              RETURN collect(other """
+            + _BELIEF_PROPERTIES
+            + """) AS corrected_from
+            }
             RETURN """
             + _BELIEF
-            + ", evidence, merges, conflicts",
+            + ", evidence, merges, conflicts, corrected_to, corrected_from",
             belief_id=belief_id,
             self_model_id=self_model_id,
         )
@@ -381,7 +432,40 @@ class BeliefRepository:
                 for v in record["merges"]
             ),
             conflicting_beliefs=tuple(to_belief(node) for node in record["conflicts"]),
+            corrected_to=tuple(to_belief(node) for node in record["corrected_to"]),
+            corrected_from=tuple(to_belief(node) for node in record["corrected_from"]),
         )
+
+    async def link_correction(self, corrected_id: str, replacement_id: str, now: datetime) -> None:
+        """Records that the user corrected one belief into another (both keep their history)."""
+        await self._tx.run(
+            """
+            MATCH (old:Belief {id: $corrected_id, tenant: $tenant})
+            MATCH (new:Belief {id: $replacement_id, tenant: $tenant})
+            WHERE old <> new
+            CREATE (old)-[:CORRECTED_TO {create_time: $now}]->(new)
+            """,
+            corrected_id=corrected_id,
+            replacement_id=replacement_id,
+            now=now,
+        )
+
+    async def all_versions(self, self_model_id: str) -> list[BeliefVersion]:
+        """Every version of every belief of the model: by belief, newest first."""
+        result = await self._tx.run(
+            """
+            MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})-[:HOLDS]->(b:Belief)
+                  -[:HAS_VERSION]->(v:BeliefVersion)
+            OPTIONAL MATCH (next:BeliefVersion)-[:PREVIOUS_VERSION]->(v)
+            RETURN v, next.valid_from AS valid_to
+            ORDER BY b.create_time, b.id, v.version DESC
+            """,
+            self_model_id=self_model_id,
+        )
+        return [
+            to_belief_version(record["v"], self_model_id, record["valid_to"])
+            async for record in result
+        ]
 
 
 def _change_parameters(change: PlannedChange) -> dict[str, Any]:
@@ -394,4 +478,7 @@ def _change_parameters(change: PlannedChange) -> dict[str, Any]:
         "change_kind": change.kind.value,
         "merged_statement": change.merged_statement,
         "weight": change.weight,
+        "state": change.state.value,
+        "previous_confidence": change.previous_confidence,
+        "reason": change.reason,
     }

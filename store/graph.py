@@ -14,6 +14,7 @@ from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from service.domain.errors import StoreUnavailable
+from store.scoped import TenantScopedTransaction
 from store.transaction import StoreTransaction
 
 T = TypeVar("T")
@@ -48,22 +49,23 @@ class GraphStore:
     async def close(self) -> None:
         await self._driver.close()
 
-    async def read(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+    async def read(self, tenant: str, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+        """Runs `work` in one read transaction that sees only `tenant`'s data."""
         try:
             async with self._driver.session(database=self._database) as session:
-                return await session.execute_read(self._bind(work))
+                return await session.execute_read(self._bind(tenant, work))
         except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
 
-    async def write(self, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
-        """Runs `work` in one write transaction: all of it commits, or none of it.
+    async def write(self, tenant: str, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
+        """Runs `work` in one write transaction of `tenant`: all of it commits, or none of it.
 
         The driver retries `work` on transient errors (deadlocks, leader changes), so it
         must have no effects outside the transaction.
         """
         try:
             async with self._driver.session(database=self._database) as session:
-                return await session.execute_write(self._bind(work))
+                return await session.execute_write(self._bind(tenant, work))
         except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
 
@@ -79,9 +81,10 @@ class GraphStore:
 
     @staticmethod
     def _bind(
+        tenant: str,
         work: Callable[[StoreTransaction], Awaitable[T]],
     ) -> Callable[[AsyncManagedTransaction], Awaitable[T]]:
         async def run(tx: AsyncManagedTransaction) -> T:
-            return await work(StoreTransaction(tx))
+            return await work(StoreTransaction(TenantScopedTransaction(tx, tenant)))
 
         return run

@@ -12,6 +12,7 @@ from neo4j.time import DateTime
 
 from service.domain.model import (
     Belief,
+    BeliefState,
     BeliefVersion,
     ChangeKind,
     Evidence,
@@ -29,7 +30,7 @@ def to_datetime(value: Any) -> datetime:
     raise TypeError(f"expected a DateTime, got {type(value).__name__}")
 
 
-def to_self_model(node: Node) -> SelfModel:
+def to_self_model(node: Node | Mapping[str, Any]) -> SelfModel:
     return SelfModel(
         id=node["id"],
         external_user_id=node["external_user_id"],
@@ -37,7 +38,12 @@ def to_self_model(node: Node) -> SelfModel:
         alignment_score=node["alignment_score"],
         create_time=to_datetime(node["create_time"]),
         update_time=to_datetime(node["update_time"]),
+        revision=node.get("revision") or 0,
     )
+
+
+def _state(node: Node | Mapping[str, Any]) -> BeliefState:
+    return BeliefState(node.get("state") or BeliefState.ACTIVE.value)
 
 
 def to_belief(node: Node | Mapping[str, Any]) -> Belief:
@@ -51,10 +57,13 @@ def to_belief(node: Node | Mapping[str, Any]) -> Belief:
         create_time=to_datetime(node["create_time"]),
         update_time=to_datetime(node["update_time"]),
         evidence=Evidence(weight=node["evidence"], as_of=to_datetime(node["evidence_time"])),
+        state=_state(node),
     )
 
 
-def to_belief_as_of(belief: Node | Mapping[str, Any], version: Node) -> Belief:
+def to_belief_as_of(
+    belief: Node | Mapping[str, Any], version: Node | Mapping[str, Any]
+) -> Belief:
     """The belief as it stood at `version`."""
     valid_from = to_datetime(version["valid_from"])
     return replace(
@@ -65,10 +74,13 @@ def to_belief_as_of(belief: Node | Mapping[str, Any], version: Node) -> Belief:
         version=version["version"],
         update_time=valid_from,
         evidence=Evidence(weight=version["evidence"], as_of=valid_from),
+        state=_state(version),
     )
 
 
-def to_belief_version(version: Node, self_model_id: str, valid_to: Any) -> BeliefVersion:
+def to_belief_version(
+    version: Node | Mapping[str, Any], self_model_id: str, valid_to: Any
+) -> BeliefVersion:
     return BeliefVersion(
         belief_id=version["belief_id"],
         self_model_id=self_model_id,
@@ -80,10 +92,11 @@ def to_belief_version(version: Node, self_model_id: str, valid_to: Any) -> Belie
         valid_from=to_datetime(version["valid_from"]),
         valid_to=None if valid_to is None else to_datetime(valid_to),
         observation_id=version["observation_id"],
+        state=_state(version),
     )
 
 
-def to_observation(node: Node) -> Observation:
+def to_observation(node: Node | Mapping[str, Any]) -> Observation:
     return Observation(
         id=node["id"],
         self_model_id=node["self_model_id"],
@@ -91,6 +104,7 @@ def to_observation(node: Node) -> Observation:
         content=node["content"],
         context=node["context"],
         occur_time=to_datetime(node["occur_time"]),
-        idempotency_key=node["idempotency_key"],
+        idempotency_key=node.get("idempotency_key") or "",
         create_time=to_datetime(node["create_time"]),
+        revision=node.get("revision") or 0,
     )

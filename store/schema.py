@@ -7,13 +7,33 @@ from typing import LiteralString
 from store.beliefs import BELIEF_EMBEDDING_INDEX
 from store.graph import GraphStore
 
+DEFAULT_TENANT = "default"
+"""The tenant of data written before the service had tenants, and of auth-off mode."""
+
+# Data written before tenants and idempotency-key uniqueness existed is brought up to date
+# before the constraints that need it are created. Each statement is a no-op afterwards.
+_MIGRATIONS: tuple[LiteralString, ...] = (
+    "DROP CONSTRAINT user_scope_external_id IF EXISTS",
+    "MATCH (n) WHERE (n:User OR n:SelfModel OR n:Observation OR n:Belief OR n:BeliefVersion "
+    "OR n:Context OR n:AlignmentVersion) AND n.tenant IS NULL "
+    "CALL (n) { SET n.tenant = '" + DEFAULT_TENANT + "' } IN TRANSACTIONS OF 10000 ROWS",
+    "MATCH (o:Observation {idempotency_key: ''}) "
+    "CALL (o) { REMOVE o.idempotency_key } IN TRANSACTIONS OF 10000 ROWS",
+)
+
 _CONSTRAINTS_AND_INDEXES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
-    # One user per (scope, external id); also the lookup index for that pair.
-    "CREATE CONSTRAINT user_scope_external_id IF NOT EXISTS "
-    "FOR (n:User) REQUIRE (n.scope, n.external_user_id) IS UNIQUE",
+    # One user per (tenant, scope, external id); also the lookup index for that triple.
+    "CREATE CONSTRAINT user_tenant_scope_external_id IF NOT EXISTS "
+    "FOR (n:User) REQUIRE (n.tenant, n.scope, n.external_user_id) IS UNIQUE",
     "CREATE CONSTRAINT self_model_id IF NOT EXISTS FOR (n:SelfModel) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX self_model_tenant_scope IF NOT EXISTS FOR (n:SelfModel) ON (n.tenant, n.scope)",
+    "CREATE CONSTRAINT deleted_self_model_id IF NOT EXISTS "
+    "FOR (n:DeletedSelfModel) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT observation_id IF NOT EXISTS FOR (n:Observation) REQUIRE n.id IS UNIQUE",
+    # A retried Observe finds the first one by its key; two can never share it.
+    "CREATE CONSTRAINT observation_idempotency_key IF NOT EXISTS "
+    "FOR (n:Observation) REQUIRE (n.self_model_id, n.idempotency_key) IS UNIQUE",
     "CREATE CONSTRAINT belief_id IF NOT EXISTS FOR (n:Belief) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT belief_version_id IF NOT EXISTS "
     "FOR (n:BeliefVersion) REQUIRE n.id IS UNIQUE",
@@ -39,7 +59,8 @@ def _vector_index(dimensions: int) -> LiteralString:
 
 
 async def ensure_schema(store: GraphStore, embedding_dimensions: int) -> None:
-    """Creates what is missing and waits until every index is online."""
+    """Migrates old data, creates what is missing and waits until every index is online."""
+    await store.run_schema(_MIGRATIONS)
     await store.run_schema(_CONSTRAINTS_AND_INDEXES)
     await store.run_schema((_vector_index(embedding_dimensions),))
     await store.run_schema(("CALL db.awaitIndexes(300)",))

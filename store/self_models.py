@@ -1,17 +1,16 @@
-"""Cypher for users and their self-models."""
+"""Cypher for users and their self-models: create, find, lock, list, delete, tombstones."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from neo4j import AsyncManagedTransaction
-
 from service.domain.model import SelfModel
 from store.records import to_self_model
+from store.scoped import TenantScopedTransaction
 
 
 class SelfModelRepository:
-    def __init__(self, tx: AsyncManagedTransaction) -> None:
+    def __init__(self, tx: TenantScopedTransaction) -> None:
         self._tx = tx
 
     async def get_or_create(
@@ -24,16 +23,17 @@ class SelfModelRepository:
         alignment_score: float,
         now: datetime,
     ) -> SelfModel:
-        # MERGE on the uniquely constrained (scope, external_user_id) pair locks it, so
-        # concurrent first calls for one user serialize here and agree on one model.
+        # MERGE on the uniquely constrained (tenant, scope, external_user_id) triple locks
+        # it, so concurrent first calls for one user serialize here and agree on one model.
         result = await self._tx.run(
             """
-            MERGE (u:User {scope: $scope, external_user_id: $external_user_id})
+            MERGE (u:User {tenant: $tenant, scope: $scope, external_user_id: $external_user_id})
               ON CREATE SET u.id = $user_id, u.create_time = $now,
                             u.self_model_id = $self_model_id
             MERGE (m:SelfModel {id: u.self_model_id})
-              ON CREATE SET m.scope = $scope, m.external_user_id = $external_user_id,
-                            m.alignment_score = $alignment_score,
+              ON CREATE SET m.tenant = $tenant, m.scope = $scope,
+                            m.external_user_id = $external_user_id,
+                            m.alignment_score = $alignment_score, m.revision = 0,
                             m.create_time = $now, m.update_time = $now
             MERGE (u)-[:HAS_SELF_MODEL]->(m)
             RETURN m
@@ -50,7 +50,7 @@ class SelfModelRepository:
 
     async def find(self, self_model_id: str) -> SelfModel | None:
         result = await self._tx.run(
-            "MATCH (m:SelfModel {id: $id}) RETURN m",
+            "MATCH (m:SelfModel {id: $id, tenant: $tenant}) RETURN m",
             id=self_model_id,
         )
         record = await result.single()
@@ -59,7 +59,7 @@ class SelfModelRepository:
     async def find_by_user(self, *, scope: str, external_user_id: str) -> SelfModel | None:
         result = await self._tx.run(
             """
-            MATCH (:User {scope: $scope, external_user_id: $external_user_id})
+            MATCH (:User {tenant: $tenant, scope: $scope, external_user_id: $external_user_id})
                   -[:HAS_SELF_MODEL]->(m:SelfModel)
             RETURN m
             """,
@@ -69,19 +69,51 @@ class SelfModelRepository:
         record = await result.single()
         return None if record is None else to_self_model(record["m"])
 
-    async def lock_for_update(self, self_model_id: str, now: datetime) -> SelfModel | None:
-        """Write-locks the model until the transaction ends and stamps its update time.
+    async def page(self, *, scope: str, offset: int, limit: int) -> list[SelfModel]:
+        """The tenant's self-models (of `scope`, unless empty), oldest first."""
+        result = await self._tx.run(
+            """
+            MATCH (m:SelfModel {tenant: $tenant})
+            WHERE $scope = '' OR m.scope = $scope
+            RETURN m ORDER BY m.create_time, m.id SKIP $offset LIMIT $limit
+            """,
+            scope=scope,
+            offset=offset,
+            limit=limit,
+        )
+        return [to_self_model(record["m"]) async for record in result]
 
-        Every Observe on a model takes this lock first, so concurrent observations of one
-        user apply one after another and see each other's beliefs.
+    async def lock(self, self_model_id: str) -> SelfModel | None:
+        """Write-locks the model until the transaction ends, changing nothing.
+
+        Every change to a model's beliefs takes this lock first, so concurrent observations
+        of one user apply one after another and see each other's beliefs. (Setting and
+        removing a property is Neo4j's documented way to take a node's write lock.)
         """
         result = await self._tx.run(
-            "MATCH (m:SelfModel {id: $id}) SET m.update_time = $now RETURN m",
+            """
+            MATCH (m:SelfModel {id: $id, tenant: $tenant})
+            SET m._lock = true REMOVE m._lock
+            RETURN m
+            """,
             id=self_model_id,
-            now=now,
         )
         record = await result.single()
         return None if record is None else to_self_model(record["m"])
+
+    async def advance_revision(self, self_model_id: str, now: datetime) -> int:
+        """Counts one more committed observation; returns the model's new revision."""
+        result = await self._tx.run(
+            """
+            MATCH (m:SelfModel {id: $id, tenant: $tenant})
+            SET m.revision = coalesce(m.revision, 0) + 1, m.update_time = $now
+            RETURN m.revision AS revision
+            """,
+            id=self_model_id,
+            now=now,
+        )
+        record = await result.single(strict=True)
+        return int(record["revision"])
 
     async def record_alignment(
         self,
@@ -95,12 +127,13 @@ class SelfModelRepository:
         """Moves the alignment score and appends the version that says why."""
         await self._tx.run(
             """
-            MATCH (m:SelfModel {id: $id})
+            MATCH (m:SelfModel {id: $id, tenant: $tenant})
             SET m.alignment_score = $score,
                 m.alignment_version = coalesce(m.alignment_version, 0) + 1
             CREATE (m)-[:HAS_ALIGNMENT_VERSION]->(:AlignmentVersion {
-              id: $version_id, self_model_id: $id, version: m.alignment_version,
-              score: $score, valid_from: $now, observation_id: $observation_id
+              id: $version_id, tenant: $tenant, self_model_id: $id,
+              version: m.alignment_version, score: $score, valid_from: $now,
+              observation_id: $observation_id
             })
             """,
             id=self_model_id,
@@ -114,7 +147,8 @@ class SelfModelRepository:
         """The alignment score at `when`; None if it had not moved yet."""
         result = await self._tx.run(
             """
-            MATCH (:SelfModel {id: $id})-[:HAS_ALIGNMENT_VERSION]->(v:AlignmentVersion)
+            MATCH (:SelfModel {id: $id, tenant: $tenant})
+                  -[:HAS_ALIGNMENT_VERSION]->(v:AlignmentVersion)
             WHERE v.valid_from <= $when
             RETURN v.score AS score ORDER BY v.version DESC LIMIT 1
             """,
@@ -123,3 +157,58 @@ class SelfModelRepository:
         )
         record = await result.single()
         return None if record is None else float(record["score"])
+
+    async def alignment_after(self, self_model_id: str, observation_id: str) -> float | None:
+        """The alignment score an observation left behind; None if it did not move it."""
+        result = await self._tx.run(
+            """
+            MATCH (:SelfModel {id: $id, tenant: $tenant})
+                  -[:HAS_ALIGNMENT_VERSION]->(v:AlignmentVersion {observation_id: $observation_id})
+            RETURN v.score AS score
+            """,
+            id=self_model_id,
+            observation_id=observation_id,
+        )
+        record = await result.single()
+        return None if record is None else float(record["score"])
+
+    async def delete(self, self_model_id: str, now: datetime) -> bool:
+        """Deletes the model, its user and everything in it; leaves a content-free tombstone.
+
+        The tombstone holds only the random model id, the tenant and the time, so later
+        calls on the name can say the model was deleted (FAILED_PRECONDITION) rather than
+        that it never existed. Returns False when there was no such model.
+        """
+        result = await self._tx.run(
+            """
+            MATCH (m:SelfModel {id: $id, tenant: $tenant})
+            OPTIONAL MATCH (u:User)-[:HAS_SELF_MODEL]->(m)
+            CALL (m) {
+              OPTIONAL MATCH (m)-[:HOLDS]->(:Belief)-[:HAS_VERSION]->(v:BeliefVersion)
+              RETURN collect(v) AS versions
+            }
+            CALL (m) {
+              OPTIONAL MATCH (m)-[:OBSERVED|HOLDS|HAS_CONTEXT|HAS_ALIGNMENT_VERSION]->(n)
+              RETURN collect(n) AS owned
+            }
+            WITH m, u, versions, owned
+            FOREACH (n IN versions | DETACH DELETE n)
+            FOREACH (n IN owned | DETACH DELETE n)
+            FOREACH (n IN CASE WHEN u IS NULL THEN [] ELSE [u] END | DETACH DELETE n)
+            DETACH DELETE m
+            MERGE (:DeletedSelfModel {id: $id, tenant: $tenant, delete_time: $now})
+            RETURN count(*) AS deleted
+            """,
+            id=self_model_id,
+            now=now,
+        )
+        record = await result.single()
+        return record is not None and record["deleted"] > 0
+
+    async def was_deleted(self, self_model_id: str) -> bool:
+        result = await self._tx.run(
+            "MATCH (d:DeletedSelfModel {id: $id, tenant: $tenant}) RETURN count(d) AS n",
+            id=self_model_id,
+        )
+        record = await result.single(strict=True)
+        return bool(record["n"])

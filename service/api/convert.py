@@ -6,22 +6,26 @@ from datetime import UTC, datetime
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from selfmodel.v1 import history_pb2, observation_pb2, self_model_pb2
+from selfmodel.v1 import history_pb2, observation_pb2, self_model_pb2, self_model_service_pb2
 from service.domain import names
 from service.domain.errors import InvalidArgument
 from service.domain.model import (
     Belief,
     BeliefChange,
     BeliefProposal,
+    BeliefState,
     BeliefVersion,
     ChangeKind,
+    CommittedChanges,
     EvidenceLink,
     NewObservation,
     Observation,
     ObservationType,
+    ObserveResult,
     Provenance,
     SelfModel,
     Stance,
+    UserExport,
 )
 
 _OBSERVATION_TYPES: dict[observation_pb2.ObservationType.ValueType, ObservationType] = {
@@ -30,6 +34,7 @@ _OBSERVATION_TYPES: dict[observation_pb2.ObservationType.ValueType, ObservationT
     observation_pb2.OBSERVATION_TYPE_INTERACTION: ObservationType.INTERACTION,
     observation_pb2.OBSERVATION_TYPE_ANSWER: ObservationType.ANSWER,
     observation_pb2.OBSERVATION_TYPE_FEEDBACK: ObservationType.FEEDBACK,
+    observation_pb2.OBSERVATION_TYPE_ASSERTION: ObservationType.ASSERTION,
 }
 _OBSERVATION_TYPE_VALUES = {domain: proto for proto, domain in _OBSERVATION_TYPES.items()}
 
@@ -45,6 +50,12 @@ _CHANGE_KINDS: dict[ChangeKind, observation_pb2.ChangeKind.ValueType] = {
     ChangeKind.MERGED: observation_pb2.CHANGE_KIND_MERGED,
     ChangeKind.RESTATED: observation_pb2.CHANGE_KIND_RESTATED,
     ChangeKind.RETRACTED: observation_pb2.CHANGE_KIND_RETRACTED,
+}
+
+
+_BELIEF_STATES: dict[BeliefState, self_model_pb2.BeliefState.ValueType] = {
+    BeliefState.ACTIVE: self_model_pb2.BELIEF_STATE_ACTIVE,
+    BeliefState.RETRACTED: self_model_pb2.BELIEF_STATE_RETRACTED,
 }
 
 
@@ -103,6 +114,8 @@ def belief_message(belief: Belief) -> self_model_pb2.Belief:
         version=belief.version,
         create_time=timestamp(belief.create_time),
         update_time=timestamp(belief.update_time),
+        state=_BELIEF_STATES[belief.state],
+        etag=belief.etag,
     )
 
 
@@ -115,6 +128,7 @@ def self_model_message(model: SelfModel) -> self_model_pb2.SelfModel:
         beliefs=[belief_message(b) for b in model.beliefs],
         create_time=timestamp(model.create_time),
         update_time=timestamp(model.update_time),
+        revision=model.revision,
     )
 
 
@@ -127,6 +141,7 @@ def observation_message(observation: Observation) -> observation_pb2.Observation
         occur_time=timestamp(observation.occur_time),
         idempotency_key=observation.idempotency_key,
         create_time=timestamp(observation.create_time),
+        revision=observation.revision,
     )
 
 
@@ -176,4 +191,32 @@ def provenance_message(provenance: Provenance) -> history_pb2.BeliefProvenance:
             for merged in provenance.merged_statements
         ],
         conflicting_beliefs=[belief_message(b) for b in provenance.conflicting_beliefs],
+        corrected_to=[belief_message(b) for b in provenance.corrected_to],
+        corrected_from=[belief_message(b) for b in provenance.corrected_from],
+    )
+
+
+def observe_response(result: ObserveResult) -> self_model_service_pb2.ObserveResponse:
+    return self_model_service_pb2.ObserveResponse(
+        observation=observation_message(result.observation),
+        belief_changes=[belief_change_message(c) for c in result.changes],
+        alignment_score=result.alignment_score,
+    )
+
+
+def user_export_message(export: UserExport) -> history_pb2.UserExport:
+    return history_pb2.UserExport(
+        self_model=self_model_message(export.self_model),
+        belief_versions=[belief_version_message(v) for v in export.versions],
+        observations=[observation_message(o) for o in export.observations],
+        export_time=timestamp(export.export_time),
+    )
+
+
+def watch_message(committed: CommittedChanges) -> self_model_service_pb2.WatchSelfModelResponse:
+    return self_model_service_pb2.WatchSelfModelResponse(
+        revision=committed.revision,
+        observation=names.observation_name(committed.self_model_id, committed.observation_id),
+        belief_changes=[belief_change_message(c) for c in committed.changes],
+        commit_time=timestamp(committed.commit_time),
     )

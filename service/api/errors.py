@@ -1,30 +1,32 @@
-"""Turns every failure into a defined gRPC status; callers never see a traceback."""
+"""Every failure as a defined gRPC status; callers never see a traceback."""
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
-import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from grpc_status import rpc_status
 
-from service.domain.errors import InvalidArgument, NotFound, SelfModelError, StoreUnavailable
+from service.domain.errors import (
+    Aborted,
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    SelfModelError,
+    StoreUnavailable,
+    Unauthenticated,
+)
 
-log = logging.getLogger(__name__)
+_CODES: dict[type[SelfModelError], int] = {
+    NotFound: code_pb2.NOT_FOUND,
+    AlreadyExists: code_pb2.ALREADY_EXISTS,
+    FailedPrecondition: code_pb2.FAILED_PRECONDITION,
+    Aborted: code_pb2.ABORTED,
+    Unauthenticated: code_pb2.UNAUTHENTICATED,
+}
 
-Servicer = TypeVar("Servicer")
-Request = TypeVar("Request")
-Response = TypeVar("Response")
-Handler = Callable[
-    [Servicer, Request, grpc.aio.ServicerContext[Request, Response]], Awaitable[Response]
-]
 
-
-def _status_of(error: SelfModelError) -> status_pb2.Status:
+def status_of(error: SelfModelError) -> status_pb2.Status:
+    """The status a domain error is reported as (with BadRequest details when invalid)."""
     if isinstance(error, InvalidArgument):
         bad_request = error_details_pb2.BadRequest(
             field_violations=[
@@ -39,34 +41,11 @@ def _status_of(error: SelfModelError) -> status_pb2.Status:
         return status_pb2.Status(
             code=code_pb2.INVALID_ARGUMENT, message=str(error), details=[detail]
         )
-    if isinstance(error, NotFound):
-        return status_pb2.Status(code=code_pb2.NOT_FOUND, message=str(error))
     if isinstance(error, StoreUnavailable):
         return status_pb2.Status(
             code=code_pb2.UNAVAILABLE, message="the graph store is unavailable; retry later"
         )
+    for error_type, code in _CODES.items():
+        if isinstance(error, error_type):
+            return status_pb2.Status(code=code, message=str(error))
     return status_pb2.Status(code=code_pb2.INTERNAL, message="internal error")
-
-
-def grpc_errors(
-    handler: Handler[Servicer, Request, Response],
-) -> Handler[Servicer, Request, Response]:
-    """Wraps a handler so domain errors become their status and anything else INTERNAL."""
-
-    @functools.wraps(handler)
-    async def wrapped(
-        self: Servicer, request: Request, context: grpc.aio.ServicerContext[Request, Response]
-    ) -> Response:
-        try:
-            response: Response = await handler(self, request, context)
-            return response
-        except SelfModelError as error:
-            if isinstance(error, StoreUnavailable):
-                log.warning("store unavailable: %s", error)
-            await context.abort_with_status(rpc_status.to_status(_status_of(error)))
-        except Exception:
-            log.exception("unexpected error in %s", handler.__name__)
-            await context.abort(grpc.StatusCode.INTERNAL, "internal error")
-        raise AssertionError("abort returns by raising")
-
-    return wrapped

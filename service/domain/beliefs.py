@@ -24,6 +24,7 @@ from service.domain.merge import Judgement, Verdict, judge, statement_key
 from service.domain.model import (
     Belief,
     BeliefProposal,
+    BeliefState,
     ChangeKind,
     Evidence,
     ObservationType,
@@ -58,6 +59,7 @@ class PlannedChange:
     conflicts_with: tuple[str, ...]
     """Ids of beliefs this belief is the opposite of."""
     reason: str
+    state: BeliefState = BeliefState.ACTIVE
 
     @property
     def version(self) -> int:
@@ -84,6 +86,79 @@ Judge = Callable[[str, str, Sequence[float], Sequence[float]], Judgement]
 """(existing statement, proposed statement, their embeddings) -> verdict."""
 
 
+def planned_change(
+    target: Belief | None,
+    proposal: BeliefProposal,
+    observation: ObservationFacts,
+    evidence_model: EvidenceModel,
+    *,
+    stance: Stance,
+    kind: ChangeKind,
+    reason: str,
+    conflicts_with: tuple[str, ...] = (),
+    state: BeliefState | None = None,
+) -> PlannedChange:
+    """One change to `target` (or a new belief from `proposal`); `state` None keeps the state."""
+    evidence = add_observation(
+        None if target is None else target.evidence,
+        stance,
+        observation.type,
+        observation.occur_time,
+        observation.now,
+        evidence_model,
+    )
+    if state is None:
+        state = BeliefState.ACTIVE if target is None else target.state
+    return PlannedChange(
+        target=target,
+        statement=proposal.statement if target is None else target.statement,
+        context=proposal.context if target is None else target.context,
+        kind=kind,
+        stance=stance,
+        weight=observation_weight(
+            observation.type, observation.occur_time, observation.now, evidence_model
+        ),
+        previous_confidence=evidence_model.prior if target is None else target.confidence,
+        evidence=evidence,
+        confidence=confidence_of(evidence.weight, evidence_model),
+        merged_statement=proposal.statement if kind is ChangeKind.MERGED else None,
+        conflicts_with=conflicts_with,
+        reason=reason,
+        state=state,
+    )
+
+
+def plan_retraction(
+    target: Belief, observation: ObservationFacts, evidence_model: EvidenceModel
+) -> PlannedChange:
+    """The user says `target` is not them: evidence against it, and it leaves the reads."""
+    return planned_change(
+        target,
+        BeliefProposal(target.statement, Stance.CONTRADICTS, target.context),
+        observation,
+        evidence_model,
+        stance=Stance.CONTRADICTS,
+        kind=ChangeKind.RETRACTED,
+        reason="retracted by the user",
+        state=BeliefState.RETRACTED,
+    )
+
+
+def plan_restatement(
+    target: Belief, corrected: str, observation: ObservationFacts, evidence_model: EvidenceModel
+) -> PlannedChange:
+    """The user replaced `target`'s statement with `corrected`: evidence against `target`."""
+    return planned_change(
+        target,
+        BeliefProposal(target.statement, Stance.CONTRADICTS, target.context),
+        observation,
+        evidence_model,
+        stance=Stance.CONTRADICTS,
+        kind=ChangeKind.RESTATED,
+        reason=f"corrected by the user to {corrected!r}",
+    )
+
+
 def plan_proposal(
     proposal: BeliefProposal,
     proposal_embedding: Sequence[float],
@@ -91,7 +166,10 @@ def plan_proposal(
     observation: ObservationFacts,
     evidence_model: EvidenceModel,
     judge: Judge = judge,
+    *,
+    reactivate: bool = False,
 ) -> ProposalPlan:
+    """`reactivate` (the user asserted the statement) makes a retracted target active again."""
     judged = [
         (c, judge(c.belief.statement, proposal.statement, c.embedding, proposal_embedding))
         for c in candidates
@@ -103,9 +181,6 @@ def plan_proposal(
     )
     opposites = [(c, j) for c, j in judged if j.verdict is Verdict.OPPOSITE]
     conflicts = tuple(c.belief.id for c, _ in opposites)
-    weight = observation_weight(
-        observation.type, observation.occur_time, observation.now, evidence_model
-    )
 
     def change(
         target: Belief | None,
@@ -114,28 +189,16 @@ def plan_proposal(
         reason: str,
         conflicts_with: tuple[str, ...] = (),
     ) -> PlannedChange:
-        evidence = add_observation(
-            None if target is None else target.evidence,
-            stance,
-            observation.type,
-            observation.occur_time,
-            observation.now,
+        return planned_change(
+            target,
+            proposal,
+            observation,
             evidence_model,
-        )
-        merged = proposal.statement if kind is ChangeKind.MERGED else None
-        return PlannedChange(
-            target=target,
-            statement=proposal.statement if target is None else target.statement,
-            context=proposal.context if target is None else target.context,
-            kind=kind,
             stance=stance,
-            weight=weight,
-            previous_confidence=(evidence_model.prior if target is None else target.confidence),
-            evidence=evidence,
-            confidence=confidence_of(evidence.weight, evidence_model),
-            merged_statement=merged,
-            conflicts_with=conflicts_with,
+            kind=kind,
             reason=reason,
+            conflicts_with=conflicts_with,
+            state=BeliefState.ACTIVE if reactivate and stance is Stance.SUPPORTS else None,
         )
 
     changes: list[PlannedChange] = []

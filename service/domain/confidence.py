@@ -23,6 +23,7 @@ DEFAULT_WEIGHTS: Mapping[ObservationType, float] = {
     ObservationType.FEEDBACK: 0.5,
     ObservationType.CORRECTION: 0.8,
     ObservationType.ANSWER: 1.0,
+    ObservationType.ASSERTION: 2.0,
 }
 
 # Keeps log-odds finite: no amount of evidence makes a belief certain.

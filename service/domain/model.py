@@ -13,6 +13,8 @@ class ObservationType(enum.Enum):
     INTERACTION = "interaction"
     ANSWER = "answer"
     FEEDBACK = "feedback"
+    ASSERTION = "assertion"
+    """The user stated, corrected or retracted the belief when asked directly."""
 
 
 class Stance(enum.Enum):
@@ -33,6 +35,12 @@ class ChangeKind(enum.Enum):
     """The statement was replaced by a corrected one."""
     RETRACTED = "retracted"
     """The user said the belief does not hold; it is kept, with its evidence, as history."""
+
+
+class BeliefState(enum.Enum):
+    ACTIVE = "active"
+    RETRACTED = "retracted"
+    """The user said it does not hold: kept with its history, left out of reads."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,12 @@ class Belief:
     create_time: datetime
     update_time: datetime
     evidence: Evidence
+    state: BeliefState = BeliefState.ACTIVE
+
+    @property
+    def etag(self) -> str:
+        """Changes with every version (optimistic concurrency for user corrections)."""
+        return f'"{self.version}"'
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,7 @@ class BeliefVersion:
     valid_to: datetime | None
     """None while this is the current version."""
     observation_id: str
+    state: BeliefState = BeliefState.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,8 @@ class SelfModel:
     create_time: datetime
     update_time: datetime
     beliefs: tuple[Belief, ...] = ()
+    revision: int = 0
+    """Grows by one with every committed observation."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,8 @@ class Observation:
     occur_time: datetime
     idempotency_key: str
     create_time: datetime
+    revision: int = 0
+    """The self-model's revision this observation committed as."""
 
 
 @dataclass(frozen=True)
@@ -135,12 +154,15 @@ class ObserveResult:
     alignment_score: float
 
 
-@dataclass(frozen=True)
-class BeliefFilter:
-    """Which beliefs a read returns: one context (plus global ones) and a confidence floor."""
+class BeliefOrder(enum.Enum):
+    """How ListBeliefs sorts; the values are the API's `order_by` strings."""
 
-    context: str | None = None
-    min_confidence: float = 0.0
+    CONFIDENCE_DESC = "confidence desc"
+    CONFIDENCE = "confidence"
+    UPDATE_TIME_DESC = "update_time desc"
+    UPDATE_TIME = "update_time"
+    CREATE_TIME_DESC = "create_time desc"
+    CREATE_TIME = "create_time"
 
 
 @dataclass(frozen=True)
@@ -169,3 +191,27 @@ class Provenance:
     contradicting: tuple[EvidenceLink, ...]
     merged_statements: tuple[MergedStatement, ...]
     conflicting_beliefs: tuple[Belief, ...]
+    corrected_to: tuple[Belief, ...] = ()
+    corrected_from: tuple[Belief, ...] = ()
+
+
+@dataclass(frozen=True)
+class UserExport:
+    """Everything held about one user."""
+
+    self_model: SelfModel
+    """With every belief, retracted ones included."""
+    versions: tuple[BeliefVersion, ...]
+    observations: tuple[Observation, ...]
+    export_time: datetime
+
+
+@dataclass(frozen=True)
+class CommittedChanges:
+    """The belief changes one observation caused, as a watcher sees them."""
+
+    revision: int
+    observation_id: str
+    self_model_id: str
+    changes: tuple[BeliefChange, ...]
+    commit_time: datetime

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from service.domain import limits
 from service.domain.errors import FieldViolation, InvalidArgument
-from service.domain.model import BeliefProposal, NewObservation
+from service.domain.model import BeliefOrder, BeliefProposal, NewObservation
 
 
 def _text_problem(value: str, max_bytes: int, *, required: bool) -> str | None:
@@ -105,3 +105,40 @@ def validate_observation(
         )
     if violations:
         raise InvalidArgument(violations)
+
+
+def validate_statement(statement: str, field: str) -> None:
+    problem = _text_problem(statement, limits.MAX_STATEMENT_BYTES, required=True)
+    if problem is not None:
+        raise InvalidArgument.of(field, problem)
+
+
+def validate_texts(fields: dict[str, tuple[str, int]]) -> None:
+    """Optional texts: {field: (value, max bytes)}; every violation is reported at once."""
+    violations: list[FieldViolation] = []
+    for field, (value, max_bytes) in fields.items():
+        _check(violations, field, value, max_bytes, required=False)
+    if violations:
+        raise InvalidArgument(violations)
+
+
+def belief_order(order_by: str) -> BeliefOrder:
+    """The ordering `order_by` names (case and spacing are forgiven); empty is the default."""
+    normalized = " ".join(order_by.lower().split()) or BeliefOrder.CONFIDENCE_DESC.value
+    try:
+        return BeliefOrder(normalized)
+    except ValueError:
+        allowed = ", ".join(f"'{order.value}'" for order in BeliefOrder)
+        raise InvalidArgument.of("order_by", f"must be one of {allowed}") from None
+
+
+def bounded_count(value: int, field: str, default: int, maximum: int) -> int:
+    """A requested count: 0 means `default`; negative or above `maximum` is refused."""
+    if value < 0 or value > maximum:
+        raise InvalidArgument.of(field, f"must be between 0 and {maximum}")
+    return value or default
+
+
+def validate_revision(value: int, field: str) -> None:
+    if value < 0:
+        raise InvalidArgument.of(field, "must not be negative")

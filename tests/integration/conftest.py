@@ -15,6 +15,7 @@ from neo4j import Driver, GraphDatabase
 
 from selfmodel.v1 import self_model_service_pb2_grpc
 from store.embedded_neo4j import EmbeddedNeo4j, free_port
+from tests.integration.auth import TEST_TENANT, create_api_key, with_key
 from tests.integration.service_process import ServiceProcess
 
 
@@ -44,9 +45,22 @@ def service_address(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session")
-def channel(service_address: str) -> Iterator[grpc.Channel]:
+def api_key(neo4j_uri: str) -> str:
+    """A key of TEST_TENANT: the tenant every shared-stub test works in."""
+    return create_api_key(neo4j_uri, TEST_TENANT)
+
+
+@pytest.fixture(scope="session")
+def plain_channel(service_address: str) -> Iterator[grpc.Channel]:
+    """A channel that sends no API key (health, reflection, authentication tests)."""
     with grpc.insecure_channel(service_address) as channel:
         yield channel
+
+
+@pytest.fixture(scope="session")
+def channel(plain_channel: grpc.Channel, api_key: str) -> grpc.Channel:
+    """A channel whose calls carry TEST_TENANT's API key."""
+    return with_key(plain_channel, api_key)
 
 
 @pytest.fixture(scope="session")

@@ -30,14 +30,21 @@ def grpcurl(address: str, *arguments: str) -> str:
     return completed.stdout
 
 
-def call(address: str, method: str, body: dict[str, Any]) -> dict[str, Any]:
+def call(address: str, key: str, method: str, body: dict[str, Any]) -> dict[str, Any]:
     reply: dict[str, Any] = json.loads(
-        grpcurl(address, "-d", json.dumps(body), f"selfmodel.v1.SelfModelService/{method}")
+        grpcurl(
+            address,
+            "-H",
+            f"authorization: Bearer {key}",
+            "-d",
+            json.dumps(body),
+            f"selfmodel.v1.SelfModelService/{method}",
+        )
     )
     return reply
 
 
-def test_the_readme_grpcurl_session(service_address: str) -> None:
+def test_the_readme_grpcurl_session(service_address: str, api_key: str) -> None:
     address = service_address.replace("127.0.0.1", "localhost")
     listed = grpcurl(address, "list").split()
     assert "selfmodel.v1.SelfModelService" in listed
@@ -45,13 +52,14 @@ def test_the_readme_grpcurl_session(service_address: str) -> None:
 
     user = f"u-42-{os.getpid()}"
     model = call(
-        address, "GetOrCreateSelfModel", {"external_user_id": user, "scope": "acme-writer"}
+        address, api_key, "GetOrCreateSelfModel", {"external_user_id": user, "scope": "acme-writer"}
     )
     assert model["name"].startswith("selfModels/")
     assert model["alignment_score"] == 0.5
 
     observed = call(
         address,
+        api_key,
         "Observe",
         {
             "self_model": model["name"],
@@ -67,7 +75,7 @@ def test_the_readme_grpcurl_session(service_address: str) -> None:
     )
     assert observed["belief_changes"][0]["kind"] == "CHANGE_KIND_CREATED"
 
-    read = call(address, "GetSelfModel", {"name": model["name"]})
+    read = call(address, api_key, "GetSelfModel", {"name": model["name"]})
     [belief] = read["beliefs"]
     assert belief["statement"] == "Prefers concise output formats"
     assert belief["confidence"] > 0.5

@@ -12,6 +12,7 @@ from service.domain.merge import statement_key
 from store.beliefs import CandidateSearch
 from store.graph import GraphStore, Neo4jSettings
 from store.transaction import StoreTransaction
+from tests.integration.auth import TEST_TENANT
 from tests.integration.requests import SUPPORTS, create_model, observe
 
 STATEMENT = "Maintains a popular open-source compiler"
@@ -32,7 +33,7 @@ def candidates(
     async def scenario() -> list[Candidate]:
         store = GraphStore.open(Neo4jSettings(uri=neo4j_uri))
         try:
-            return await store.read(find)
+            return await store.read(TEST_TENANT, find)
         finally:
             await store.close()
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import grpc
-
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from store.embedded_neo4j import EmbeddedNeo4j, free_port
+from tests.integration.auth import authenticated_channel, create_api_key
 from tests.integration.requests import SUPPORTS, create_model, get_model, observe
 from tests.integration.service_process import ServiceProcess
 
@@ -18,7 +17,8 @@ def test_beliefs_survive_restarting_service_and_neo4j(tmp_path: Path) -> None:
     neo4j.start()
     try:
         service.start()
-        with grpc.insecure_channel(service.address) as channel:
+        key = create_api_key(neo4j.uri, "durability")
+        with authenticated_channel(service.address, key) as channel:
             stub = SelfModelServiceStub(channel)
             model = create_model(stub)
             observe(stub, model.name, ("Prefers concise output formats", SUPPORTS, ""))
@@ -28,7 +28,7 @@ def test_beliefs_survive_restarting_service_and_neo4j(tmp_path: Path) -> None:
 
         neo4j.start()
         service.start()
-        with grpc.insecure_channel(service.address) as channel:
+        with authenticated_channel(service.address, key) as channel:
             after = get_model(SelfModelServiceStub(channel), model.name)
     finally:
         service.stop()

@@ -10,6 +10,8 @@ from service.domain.model import SelfModel
 from store.graph import GraphStore, Neo4jSettings
 from store.transaction import StoreTransaction
 
+TENANT = "store-uris"
+
 
 def test_a_neo4j_routing_uri_writes_and_reads_the_graph(neo4j_uri: str) -> None:
     routing_uri = neo4j_uri.replace("bolt://", "neo4j://", 1)
@@ -31,7 +33,7 @@ def test_a_neo4j_routing_uri_writes_and_reads_the_graph(neo4j_uri: str) -> None:
     async def scenario() -> tuple[SelfModel, SelfModel | None]:
         store = GraphStore.open(Neo4jSettings(uri=routing_uri))
         try:
-            return await store.write(create), await store.read(find)
+            return await store.write(TENANT, create), await store.read(TENANT, find)
         finally:
             await store.close()
 

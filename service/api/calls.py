@@ -1,0 +1,142 @@
+"""What wraps every RPC: authentication, the error-to-status mapping, and telemetry.
+
+A handler is written as `(servicer, request, tenant) -> response` (or an async iterator of
+responses for a server stream); the decorators here authenticate the call's API key into
+its tenant, turn every failure into a defined status and report one record per call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol, TypeVar
+
+import grpc
+from grpc_status import rpc_status
+
+from service.api.errors import status_of
+from service.auth import Authenticator
+from service.domain.errors import SelfModelError, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+Request = TypeVar("Request")
+Response = TypeVar("Response")
+Context = grpc.aio.ServicerContext[Request, Response]
+
+
+class CallTelemetry(Protocol):
+    def call_finished(
+        self, method: str, tenant: str, code: grpc.StatusCode, seconds: float
+    ) -> None: ...
+
+
+class CallGate:
+    """Authenticates calls and reports them; one per server."""
+
+    def __init__(self, authenticator: Authenticator, telemetry: CallTelemetry) -> None:
+        self.authenticator = authenticator
+        self.telemetry = telemetry
+
+    async def tenant_of(self, context: Context[Request, Response]) -> str:
+        metadata = dict(context.invocation_metadata() or ())
+        authorization = metadata.get("authorization")
+        return await self.authenticator.tenant_for(
+            authorization if isinstance(authorization, str) else None
+        )
+
+
+class GatedServicer(Protocol):
+    gate: CallGate
+
+
+Servicer = TypeVar("Servicer", bound=GatedServicer)
+
+
+class _Call:
+    """Tracks one call's tenant and final status code for its telemetry record."""
+
+    def __init__(self, gate: CallGate, method: str) -> None:
+        self._gate = gate
+        self._method = method
+        self._started = time.monotonic()
+        self.tenant = ""
+        self.code = grpc.StatusCode.OK
+
+    async def fail(self, context: Context[Request, Response], error: Exception) -> None:
+        """Aborts the call with the status `error` maps to (abort raises)."""
+        if isinstance(error, SelfModelError):
+            status = rpc_status.to_status(status_of(error))
+            if isinstance(error, StoreUnavailable):
+                log.warning("store unavailable in %s: %s", self._method, error)
+            self.code = status.code
+            await context.abort_with_status(status)
+        log.error("unexpected error in %s", self._method, exc_info=error)
+        self.code = grpc.StatusCode.INTERNAL
+        await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+
+    def cancelled(self, context: Context[Request, Response]) -> None:
+        remaining = context.time_remaining()
+        expired = remaining is not None and remaining <= 0
+        self.code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
+
+    def finish(self) -> None:
+        seconds = time.monotonic() - self._started
+        self._gate.telemetry.call_finished(self._method, self.tenant, self.code, seconds)
+
+
+def unary(
+    handler: Callable[[Servicer, Request, str], Awaitable[Response]],
+) -> Callable[[Servicer, Request, Context[Request, Response]], Awaitable[Response]]:
+    @functools.wraps(handler)
+    async def wrapped(
+        self: Servicer, request: Request, context: Context[Request, Response]
+    ) -> Response:
+        call = _Call(self.gate, handler.__name__)
+        try:
+            call.tenant = await self.gate.tenant_of(context)
+            return await handler(self, request, call.tenant)
+        except asyncio.CancelledError:
+            call.cancelled(context)
+            raise
+        except Exception as error:  # every failure becomes a status, never a traceback
+            await call.fail(context, error)
+            raise AssertionError("abort returns by raising") from error
+        finally:
+            call.finish()
+
+    return wrapped
+
+
+def server_stream(
+    handler: Callable[[Servicer, Request, str], AsyncIterator[Response]],
+) -> Callable[[Servicer, Request, Context[Request, Response]], AsyncIterator[Response]]:
+    @functools.wraps(handler)
+    async def wrapped(
+        self: Servicer, request: Request, context: Context[Request, Response]
+    ) -> AsyncIterator[Response]:
+        call = _Call(self.gate, handler.__name__)
+        try:
+            call.tenant = await self.gate.tenant_of(context)
+            async for response in handler(self, request, call.tenant):
+                yield response
+        except asyncio.CancelledError:
+            call.cancelled(context)
+            raise
+        except Exception as error:
+            await call.fail(context, error)
+            raise AssertionError("abort returns by raising") from error
+        finally:
+            call.finish()
+
+    return wrapped
+
+
+class NoTelemetry:
+    def call_finished(
+        self, method: str, tenant: str, code: grpc.StatusCode, seconds: float
+    ) -> None:
+        return None

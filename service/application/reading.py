@@ -1,0 +1,157 @@
+"""Use cases that read beliefs and observations: lists, history, provenance, rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.application.common import Dependencies, SelfModelRef, find_model
+from service.domain import names, paging, validation
+from service.domain.errors import NotFound
+from service.domain.model import Belief, BeliefVersion, Observation, Provenance
+from service.domain.render import DEFAULT_MAX_BELIEFS, MAX_BELIEFS, render_beliefs
+from store.transaction import StoreTransaction
+
+
+@dataclass(frozen=True)
+class BeliefPage:
+    beliefs: tuple[Belief, ...]
+    next_page_token: str
+
+
+@dataclass(frozen=True)
+class ObservationPage:
+    observations: tuple[Observation, ...]
+    next_page_token: str
+
+
+@dataclass(frozen=True)
+class VersionPage:
+    versions: tuple[BeliefVersion, ...]
+    next_page_token: str
+
+
+@dataclass(frozen=True)
+class RenderedContext:
+    text: str
+    beliefs: tuple[Belief, ...]
+
+
+@dataclass(frozen=True)
+class BeliefListing:
+    """ListBeliefs' filters and order, as the caller sent them."""
+
+    context: str
+    min_confidence: float
+    order_by: str
+    show_retracted: bool
+
+
+def _optional_context(context: str) -> str | None:
+    validation.validate_context(context, "context")
+    return context or None
+
+
+class Reader:
+    def __init__(self, dependencies: Dependencies) -> None:
+        self._store = dependencies.store
+
+    async def list_beliefs(
+        self,
+        tenant: str,
+        self_model_name: str,
+        listing: BeliefListing,
+        page_size: int,
+        page_token: str,
+    ) -> BeliefPage:
+        self_model_id = names.parse_self_model_name(self_model_name, "self_model")
+        context = _optional_context(listing.context)
+        validation.validate_min_confidence(listing.min_confidence, "min_confidence")
+        order = validation.belief_order(listing.order_by)
+        request_key = f"{tenant}/{self_model_name}/beliefs?{listing!r}"
+        page = paging.page_of(page_size, page_token, request_key=request_key)
+
+        async def work(tx: StoreTransaction) -> BeliefPage:
+            await find_model(tx, SelfModelRef(self_model_id=self_model_id))
+            beliefs = await tx.beliefs.current(
+                self_model_id,
+                context=context,
+                min_confidence=listing.min_confidence,
+                order_by=order,
+                show_retracted=listing.show_retracted,
+                offset=page.offset,
+                limit=page.size,
+            )
+            return BeliefPage(tuple(beliefs), page.next_token(len(beliefs), request_key))
+
+        return await self._store.read(tenant, work)
+
+    async def list_observations(
+        self, tenant: str, self_model_name: str, context: str, page_size: int, page_token: str
+    ) -> ObservationPage:
+        self_model_id = names.parse_self_model_name(self_model_name, "self_model")
+        only_context = _optional_context(context)
+        request_key = f"{tenant}/{self_model_name}/observations?context={context}"
+        page = paging.page_of(page_size, page_token, request_key=request_key)
+
+        async def work(tx: StoreTransaction) -> ObservationPage:
+            await find_model(tx, SelfModelRef(self_model_id=self_model_id))
+            observations = await tx.observations.page(
+                self_model_id, context=only_context, offset=page.offset, limit=page.size
+            )
+            return ObservationPage(
+                tuple(observations), page.next_token(len(observations), request_key)
+            )
+
+        return await self._store.read(tenant, work)
+
+    async def list_versions(
+        self, tenant: str, belief_name: str, page_size: int, page_token: str
+    ) -> VersionPage:
+        self_model_id, belief_id = names.parse_belief_name(belief_name, "belief")
+        request_key = f"{tenant}/{belief_name}"
+        page = paging.page_of(page_size, page_token, request_key=request_key)
+
+        async def work(tx: StoreTransaction) -> VersionPage:
+            if await tx.beliefs.find(self_model_id, belief_id) is None:
+                raise NotFound(belief_name)
+            versions = await tx.beliefs.versions(
+                self_model_id, belief_id, offset=page.offset, limit=page.size
+            )
+            return VersionPage(tuple(versions), page.next_token(len(versions), request_key))
+
+        return await self._store.read(tenant, work)
+
+    async def provenance(self, tenant: str, belief_name: str) -> Provenance:
+        self_model_id, belief_id = names.parse_belief_name(belief_name, "belief")
+
+        async def work(tx: StoreTransaction) -> Provenance:
+            found = await tx.beliefs.provenance(self_model_id, belief_id)
+            if found is None:
+                raise NotFound(belief_name)
+            return found
+
+        return await self._store.read(tenant, work)
+
+    async def render(
+        self,
+        tenant: str,
+        self_model_name: str,
+        context: str,
+        min_confidence: float,
+        max_beliefs: int,
+    ) -> RenderedContext:
+        self_model_id = names.parse_self_model_name(self_model_name, "self_model")
+        only_context = _optional_context(context)
+        validation.validate_min_confidence(min_confidence, "min_confidence")
+        count = validation.bounded_count(
+            max_beliefs, "max_beliefs", DEFAULT_MAX_BELIEFS, MAX_BELIEFS
+        )
+
+        async def work(tx: StoreTransaction) -> RenderedContext:
+            await find_model(tx, SelfModelRef(self_model_id=self_model_id))
+            beliefs = await tx.beliefs.current(
+                self_model_id, context=only_context, min_confidence=min_confidence, limit=count
+            )
+            return RenderedContext(render_beliefs(beliefs), tuple(beliefs))
+
+        return await self._store.read(tenant, work)

@@ -1,0 +1,398 @@
+"""Use cases that record what the user did or said, and change beliefs because of it.
+
+Observe, AssertBelief, RetractBelief and CorrectBelief each record one observation and all
+the belief changes it causes in one transaction, under the self-model's write lock. A
+retry with the same idempotency key returns the first result and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from service.application.common import Dependencies, lock_model
+from service.application.feed import ChangeFeed
+from service.domain import names, validation
+from service.domain.alignment import NEUTRAL_ALIGNMENT, Prediction, updated_alignment
+from service.domain.beliefs import (
+    Candidate,
+    ObservationFacts,
+    PlannedChange,
+    plan_proposal,
+    plan_restatement,
+    plan_retraction,
+)
+from service.domain.errors import (
+    Aborted,
+    AlreadyExists,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+)
+from service.domain.merge import statement_key
+from service.domain.model import (
+    Belief,
+    BeliefChange,
+    BeliefProposal,
+    BeliefState,
+    NewObservation,
+    Observation,
+    ObservationType,
+    ObserveResult,
+    Stance,
+)
+from service.embeddings import Vector
+from store.beliefs import CandidateSearch, ChangeIds
+from store.transaction import StoreTransaction
+
+Target = TypeVar("Target")
+
+
+class ChangeWriter:
+    """Writes the planned changes of one observation, in order, and collects predictions."""
+
+    def __init__(
+        self, tx: StoreTransaction, observation: Observation, search: CandidateSearch
+    ) -> None:
+        self._tx = tx
+        self._observation = observation
+        self._search = search
+        self.changes: list[BeliefChange] = []
+        self.predictions: list[Prediction] = []
+
+    async def candidates(self, statement: str, context: str, embedding: Vector) -> list[Candidate]:
+        return await self._tx.beliefs.merge_candidates(
+            self._observation.self_model_id,
+            context=context,
+            statement_key=statement_key(statement),
+            embedding=embedding,
+            search=self._search,
+        )
+
+    async def write(self, change: PlannedChange, embedding: Vector | None = None) -> Belief:
+        """Creates a belief (`change.target` None; needs its embedding) or versions one."""
+        observation = self._observation
+        if change.target is None:
+            assert embedding is not None, "a new belief needs its embedding"
+            belief = await self._tx.beliefs.create(
+                change,
+                self_model_id=observation.self_model_id,
+                statement_key=statement_key(change.statement),
+                embedding=embedding,
+                observation_id=observation.id,
+                ids=ChangeIds(
+                    belief_id=names.new_id(), version_id=names.new_id(), context_id=names.new_id()
+                ),
+                change_index=len(self.changes),
+                now=observation.create_time,
+            )
+        else:
+            belief = await self._tx.beliefs.add_version(
+                change,
+                change.target,
+                observation_id=observation.id,
+                version_id=names.new_id(),
+                change_index=len(self.changes),
+                now=observation.create_time,
+            )
+        self.changes.append(
+            BeliefChange(belief, change.kind, change.previous_confidence, change.reason)
+        )
+        return belief
+
+    async def link_correction(self, corrected_id: str, replacement_id: str) -> None:
+        await self._tx.beliefs.link_correction(
+            corrected_id, replacement_id, self._observation.create_time
+        )
+
+
+@dataclass(frozen=True)
+class _Recording(Generic[Target]):
+    """One observation to record: on which model, what it says, and what it changes."""
+
+    self_model_id: str
+    observation: NewObservation
+    fingerprint: str
+    find_target: Callable[[StoreTransaction], Awaitable[Target]]
+    """Runs under the lock before anything is written (e.g. finds and checks a belief)."""
+    content_for: Callable[[Target], str]
+    """The observation's content, once the target is known."""
+    apply: Callable[[ChangeWriter, Target, ObservationFacts], Awaitable[None]]
+
+
+def _fingerprint(*parts: object) -> str:
+    """Identifies a request, so a reused idempotency key with other content is refused."""
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+async def _no_target(tx: StoreTransaction) -> None:
+    return None
+
+
+def _check_etag(belief: Belief, etag: str) -> None:
+    if etag and etag != belief.etag:
+        raise Aborted(
+            f"belief changed since it was read (etag {etag}, now {belief.etag}); read it again"
+        )
+
+
+class Recorder:
+    def __init__(self, dependencies: Dependencies, feed: ChangeFeed) -> None:
+        self._store = dependencies.store
+        self._embedder = dependencies.embedder
+        self._settings = dependencies.settings
+        self._clock = dependencies.clock
+        self._feed = feed
+
+    async def observe(
+        self,
+        tenant: str,
+        self_model_id: str,
+        observation: NewObservation,
+        proposals: list[BeliefProposal],
+    ) -> ObserveResult:
+        validation.validate_observation(observation, proposals, self._clock())
+        embeddings = await self._embedder.embed([p.statement for p in proposals])
+
+        async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
+            for proposal, embedding in zip(proposals, embeddings, strict=True):
+                await self._propose(writer, proposal, embedding, facts)
+
+        return await self._record(
+            tenant,
+            _Recording(
+                self_model_id=self_model_id,
+                observation=observation,
+                fingerprint=_fingerprint(
+                    "observe",
+                    observation.type.value,
+                    observation.content,
+                    observation.context,
+                    observation.occur_time,
+                    [(p.statement, p.stance.value, p.context) for p in proposals],
+                ),
+                find_target=_no_target,
+                content_for=lambda _: observation.content,
+                apply=apply,
+            ),
+        )
+
+    async def assert_belief(
+        self,
+        tenant: str,
+        self_model_id: str,
+        proposal: BeliefProposal,
+        content: str,
+        idempotency_key: str,
+    ) -> ObserveResult:
+        """The user stated `proposal` when asked directly; reactivates it if it was retracted."""
+        observation = self._user_statement(content or proposal.statement, idempotency_key)
+        validation.validate_observation(observation, [proposal], self._clock())
+        [embedding] = await self._embedder.embed([proposal.statement])
+
+        async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
+            await self._propose(writer, proposal, embedding, facts, reactivate=True)
+
+        return await self._record(
+            tenant,
+            _Recording(
+                self_model_id=self_model_id,
+                observation=observation,
+                fingerprint=_fingerprint("assert", content, proposal.statement, proposal.context),
+                find_target=_no_target,
+                content_for=lambda _: observation.content,
+                apply=apply,
+            ),
+        )
+
+    async def retract(
+        self, tenant: str, belief_name: str, content: str, etag: str, idempotency_key: str
+    ) -> ObserveResult:
+        """The user says the belief is not them: it is retracted, its history kept."""
+        self_model_id, belief_id = names.parse_belief_name(belief_name, "belief")
+        observation = self._user_statement(content or "(retracted)", idempotency_key)
+        validation.validate_observation(observation, [], self._clock())
+
+        async def find_target(tx: StoreTransaction) -> Belief:
+            belief = await self._find_belief(tx, self_model_id, belief_id, belief_name, etag)
+            if belief.state is BeliefState.RETRACTED:
+                raise FailedPrecondition(f"{belief_name} is already retracted")
+            return belief
+
+        async def apply(writer: ChangeWriter, target: Belief, facts: ObservationFacts) -> None:
+            await writer.write(plan_retraction(target, facts, self._settings.evidence))
+
+        return await self._record(
+            tenant,
+            _Recording(
+                self_model_id=self_model_id,
+                observation=observation,
+                fingerprint=_fingerprint("retract", belief_name, content, etag),
+                find_target=find_target,
+                content_for=lambda target: (
+                    content or f"The user said this does not describe them: {target.statement}"
+                ),
+                apply=apply,
+            ),
+        )
+
+    async def correct(
+        self,
+        tenant: str,
+        belief_name: str,
+        statement: str,
+        content: str,
+        etag: str,
+        idempotency_key: str,
+    ) -> ObserveResult:
+        """The user replaced the belief's statement: old contradicted, new supported, linked."""
+        self_model_id, belief_id = names.parse_belief_name(belief_name, "belief")
+        validation.validate_statement(statement, "statement")
+        observation = self._user_statement(content or statement, idempotency_key)
+        validation.validate_observation(observation, [], self._clock())
+        [embedding] = await self._embedder.embed([statement])
+
+        async def find_target(tx: StoreTransaction) -> Belief:
+            belief = await self._find_belief(tx, self_model_id, belief_id, belief_name, etag)
+            if statement_key(statement) == statement_key(belief.statement):
+                raise InvalidArgument.of("statement", "is already the belief's statement")
+            return belief
+
+        async def apply(writer: ChangeWriter, target: Belief, facts: ObservationFacts) -> None:
+            await writer.write(plan_restatement(target, statement, facts, self._settings.evidence))
+            proposal = BeliefProposal(statement, Stance.SUPPORTS, target.context)
+            replacement = await self._propose(
+                writer, proposal, embedding, facts, reactivate=True, exclude=target.id
+            )
+            await writer.link_correction(target.id, replacement.id)
+
+        return await self._record(
+            tenant,
+            _Recording(
+                self_model_id=self_model_id,
+                observation=observation,
+                fingerprint=_fingerprint("correct", belief_name, statement, content, etag),
+                find_target=find_target,
+                content_for=lambda target: (
+                    content or f"The user corrected {target.statement!r} to {statement!r}"
+                ),
+                apply=apply,
+            ),
+        )
+
+    def _user_statement(self, content: str, idempotency_key: str) -> NewObservation:
+        return NewObservation(
+            type=ObservationType.ASSERTION,
+            content=content,
+            context="",
+            occur_time=None,
+            idempotency_key=idempotency_key,
+        )
+
+    @staticmethod
+    async def _find_belief(
+        tx: StoreTransaction, self_model_id: str, belief_id: str, belief_name: str, etag: str
+    ) -> Belief:
+        belief = await tx.beliefs.find(self_model_id, belief_id)
+        if belief is None:
+            raise NotFound(belief_name)
+        _check_etag(belief, etag)
+        return belief
+
+    async def _propose(
+        self,
+        writer: ChangeWriter,
+        proposal: BeliefProposal,
+        embedding: Vector,
+        facts: ObservationFacts,
+        *,
+        reactivate: bool = False,
+        exclude: str | None = None,
+    ) -> Belief:
+        """Lands one proposal on the model; returns the belief it landed on."""
+        candidates = [
+            c
+            for c in await writer.candidates(proposal.statement, proposal.context, embedding)
+            if c.belief.id != exclude
+        ]
+        plan = plan_proposal(
+            proposal,
+            embedding,
+            candidates,
+            facts,
+            self._settings.evidence,
+            reactivate=reactivate,
+        )
+        landed = [await writer.write(change, embedding) for change in plan.changes]
+        writer.predictions.extend(plan.predictions)
+        return landed[0]
+
+    async def _record(self, tenant: str, recording: _Recording[Target]) -> ObserveResult:
+        now = self._clock()
+        new = recording.observation
+
+        async def work(tx: StoreTransaction) -> ObserveResult:
+            model = await lock_model(tx, recording.self_model_id)
+            if new.idempotency_key:
+                replay = await self._replay(tx, recording)
+                if replay is not None:
+                    return replay
+            target = await recording.find_target(tx)
+            revision = await tx.self_models.advance_revision(model.id, now)
+            observation = Observation(
+                id=names.new_id(),
+                self_model_id=model.id,
+                type=new.type,
+                content=recording.content_for(target),
+                context=new.context,
+                occur_time=new.occur_time or now,
+                idempotency_key=new.idempotency_key,
+                create_time=now,
+                revision=revision,
+            )
+            await tx.observations.create(
+                observation, fingerprint=recording.fingerprint, new_context_id=names.new_id()
+            )
+            writer = ChangeWriter(tx, observation, self._settings.candidates)
+            facts = ObservationFacts(type=new.type, occur_time=observation.occur_time, now=now)
+            await recording.apply(writer, target, facts)
+            alignment = model.alignment_score
+            if writer.predictions:
+                alignment = updated_alignment(
+                    alignment, writer.predictions, self._settings.alignment_rate
+                )
+                await tx.self_models.record_alignment(
+                    model.id,
+                    score=alignment,
+                    observation_id=observation.id,
+                    version_id=names.new_id(),
+                    now=now,
+                )
+            return ObserveResult(
+                observation=observation, changes=tuple(writer.changes), alignment_score=alignment
+            )
+
+        result = await self._store.write(tenant, work)
+        self._feed.publish(tenant, recording.self_model_id)
+        return result
+
+    @staticmethod
+    async def _replay(tx: StoreTransaction, recording: _Recording[Target]) -> ObserveResult | None:
+        """The first result of a retried request, or None if the key is new."""
+        key = recording.observation.idempotency_key
+        found = await tx.observations.find_by_idempotency_key(recording.self_model_id, key)
+        if found is None:
+            return None
+        first, fingerprint = found
+        if fingerprint != recording.fingerprint:
+            raise AlreadyExists(f"idempotency_key {key!r} was already used for a different request")
+        changes = await tx.observations.changes_caused_by(first)
+        alignment = await tx.self_models.alignment_as_of(first.self_model_id, first.create_time)
+        return ObserveResult(
+            observation=first,
+            changes=tuple(changes),
+            alignment_score=NEUTRAL_ALIGNMENT if alignment is None else alignment,
+        )
