@@ -88,3 +88,19 @@ class GraphStore:
             return await work(StoreTransaction(TenantScopedTransaction(tx, tenant)))
 
         return run
+
+    async def read_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Like `read`, but `work` gets the driver's transaction: for stores of their own."""
+        try:
+            async with self._driver.session(database=self._database) as session:
+                return await session.execute_read(work)
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
+
+    async def write_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Like `write`, but `work` gets the driver's transaction: for stores of their own."""
+        try:
+            async with self._driver.session(database=self._database) as session:
+                return await session.execute_write(work)
+        except (ServiceUnavailable, SessionExpired) as error:
+            raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
