@@ -51,11 +51,7 @@ class GraphStore:
 
     async def read(self, tenant: str, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         """Runs `work` in one read transaction that sees only `tenant`'s data."""
-        try:
-            async with self._driver.session(database=self._database) as session:
-                return await session.execute_read(self._bind(tenant, work))
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
+        return await self.read_raw(self._bind(tenant, work))
 
     async def write(self, tenant: str, work: Callable[[StoreTransaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction of `tenant`: all of it commits, or none of it.
@@ -63,11 +59,7 @@ class GraphStore:
         The driver retries `work` on transient errors (deadlocks, leader changes), so it
         must have no effects outside the transaction.
         """
-        try:
-            async with self._driver.session(database=self._database) as session:
-                return await session.execute_write(self._bind(tenant, work))
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
+        return await self.write_raw(self._bind(tenant, work))
 
     async def run_schema(self, statements: tuple[LiteralString, ...]) -> None:
         """Runs schema statements, each in its own auto-commit transaction (Neo4j requires it)."""

@@ -61,9 +61,7 @@ def to_belief(node: Node | Mapping[str, Any]) -> Belief:
     )
 
 
-def to_belief_as_of(
-    belief: Node | Mapping[str, Any], version: Node | Mapping[str, Any]
-) -> Belief:
+def to_belief_as_of(belief: Node | Mapping[str, Any], version: Node | Mapping[str, Any]) -> Belief:
     """The belief as it stood at `version`."""
     valid_from = to_datetime(version["valid_from"])
     return replace(
