@@ -7,7 +7,7 @@ otherwise the tests start their own in a temporary directory.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
 import pytest
@@ -66,3 +66,16 @@ def channel(plain_channel: grpc.Channel, api_key: str) -> grpc.Channel:
 @pytest.fixture(scope="session")
 def stub(channel: grpc.Channel) -> self_model_service_pb2_grpc.SelfModelServiceStub:
     return self_model_service_pb2_grpc.SelfModelServiceStub(channel)
+
+
+@pytest.fixture(scope="session")
+def stub_of_tenant(
+    neo4j_uri: str, plain_channel: grpc.Channel
+) -> Callable[[str], self_model_service_pb2_grpc.SelfModelServiceStub]:
+    """A stub whose calls carry a new API key of the given tenant."""
+
+    def stub_for(tenant: str) -> self_model_service_pb2_grpc.SelfModelServiceStub:
+        key = create_api_key(neo4j_uri, tenant)
+        return self_model_service_pb2_grpc.SelfModelServiceStub(with_key(plain_channel, key))
+
+    return stub_for
