@@ -220,7 +220,8 @@ class SelfModelServicer(self_model_service_pb2_grpc.SelfModelServiceServicer):
     async def WatchSelfModel(
         self, request: messages.WatchSelfModelRequest, tenant: str
     ) -> AsyncIterator[messages.WatchSelfModelResponse]:
-        async for committed in self._watcher.watch(
-            tenant, request.self_model, request.start_after_revision
-        ):
+        start_after = (
+            request.start_after_revision if request.HasField("start_after_revision") else None
+        )
+        async for committed in self._watcher.watch(tenant, request.self_model, start_after):
             yield convert.watch_message(committed)

@@ -24,12 +24,13 @@ class Watcher:
         self._feed = feed
 
     async def watch(
-        self, tenant: str, self_model_name: str, start_after_revision: int
+        self, tenant: str, self_model_name: str, start_after_revision: int | None
     ) -> AsyncIterator[CommittedChanges]:
         """Yields each committed observation's belief changes, in commit order, until the
         caller stops; ends with FAILED_PRECONDITION if the model is deleted meanwhile."""
         self_model_id = names.parse_self_model_name(self_model_name, "self_model")
-        validation.validate_revision(start_after_revision, "start_after_revision")
+        if start_after_revision is not None:
+            validation.validate_revision(start_after_revision, "start_after_revision")
         ref = SelfModelRef(self_model_id=self_model_id)
 
         async def current_revision(tx: StoreTransaction) -> int:
@@ -37,7 +38,11 @@ class Watcher:
 
         # Subscribe before the first read, so nothing committed in between is missed.
         with self._feed.subscribe(tenant, self_model_id) as wake:
-            revision = start_after_revision or await self._store.read(tenant, current_revision)
+            revision = (
+                await self._store.read(tenant, current_revision)
+                if start_after_revision is None
+                else start_after_revision
+            )
             while True:
                 wake.clear()
                 batch = await self._store.read(

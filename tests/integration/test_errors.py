@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import grpc
@@ -113,3 +114,31 @@ def test_min_confidence_outside_zero_one_is_invalid(stub: SelfModelServiceStub) 
             self_model_service_pb2.GetSelfModelRequest(name=model.name, min_confidence=2)
         )
     assert violated_fields(error.value) == ["min_confidence"]
+
+
+def test_an_expired_deadline_stops_the_call_before_it_writes(
+    stub: SelfModelServiceStub, neo4j_driver: Driver
+) -> None:
+    model = create_model(stub)
+    # 32 new statements take the server far longer than the deadline to embed.
+    statements = [
+        (f"Collects {kind} stamps from {year}", SUPPORTS, "")
+        for kind, year in zip(["rare", "old", "blue", "red"] * 8, range(1900, 1932), strict=True)
+    ]
+    with pytest.raises(grpc.RpcError) as error:
+        stub.Observe(
+            self_model_service_pb2.ObserveRequest(
+                self_model=model.name,
+                observation=observation_pb2.Observation(
+                    type=observation_pb2.OBSERVATION_TYPE_PREFERENCE, content="Sorted an album"
+                ),
+                beliefs=[
+                    observation_pb2.BeliefProposal(statement=s, stance=stance, context=c)
+                    for s, stance, c in statements
+                ],
+            ),
+            timeout=0.05,
+        )
+    assert error.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    time.sleep(3)  # long enough for the server to have finished, had it carried on
+    assert observation_count(neo4j_driver, model.name) == 0
