@@ -8,7 +8,8 @@ import grpc
 import pytest
 from neo4j import Driver
 
-from selfmodel.v1 import observation_pb2, self_model_service_pb2 as messages
+from selfmodel.v1 import observation_pb2
+from selfmodel.v1 import self_model_service_pb2 as messages
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from tests.integration.requests import CONTRADICTS, SUPPORTS, observe
 
