@@ -54,3 +54,27 @@ def test_the_environment_sets_the_connection_and_the_evidence_model() -> None:
 def test_unusable_numbers_are_refused_naming_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=name):
         Settings.from_environment({name: value})
+
+
+def test_api_keys_are_required_unless_turned_off() -> None:
+    assert Settings.from_environment({}).auth.api_keys
+    local = Settings.from_environment({"SELFMODEL_AUTH": "off"})
+    assert not local.auth.api_keys
+    assert local.auth.local_tenant == "default"
+
+
+@pytest.mark.parametrize("listen", ["0.0.0.0:50051", "10.1.2.3:50051", "[::]:50051"])
+def test_authentication_can_only_be_off_on_loopback(listen: str) -> None:
+    with pytest.raises(ConfigurationError, match="loopback"):
+        Settings.from_environment({"SELFMODEL_AUTH": "off", "SELFMODEL_LISTEN": listen})
+
+
+@pytest.mark.parametrize("listen", ["127.0.0.1:50051", "localhost:7000", "[::1]:50051"])
+def test_authentication_may_be_off_on_loopback(listen: str) -> None:
+    settings = Settings.from_environment({"SELFMODEL_AUTH": "off", "SELFMODEL_LISTEN": listen})
+    assert not settings.auth.api_keys
+
+
+def test_an_unknown_auth_mode_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match="SELFMODEL_AUTH"):
+        Settings.from_environment({"SELFMODEL_AUTH": "none"})

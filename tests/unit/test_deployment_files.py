@@ -33,6 +33,7 @@ def test_the_service_is_built_here_and_wired_to_neo4j_by_environment() -> None:
     assert environment["SELFMODEL_NEO4J_URI"] == "bolt://neo4j:7687"
     assert environment["SELFMODEL_NEO4J_PASSWORD"].startswith("${SELFMODEL_NEO4J_PASSWORD")
     assert environment["SELFMODEL_LISTEN"] == "0.0.0.0:50051"
+    assert environment["SELFMODEL_AUTH"] == "api-keys"
     assert "50051:50051" in service["ports"]
     assert service["depends_on"]["neo4j"]["condition"] == "service_healthy"
     assert service["healthcheck"]["test"][-2:] == ["service.healthcheck", "127.0.0.1:50051"]
