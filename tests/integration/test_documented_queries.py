@@ -9,6 +9,7 @@ from typing import LiteralString, cast
 from neo4j import Driver
 
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
+from tests.integration.auth import TEST_TENANT
 from tests.integration.requests import CONTRADICTS, SUPPORTS, create_model, observe
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "graph-model.md"
@@ -33,6 +34,7 @@ def test_the_analyst_queries_answer_about_what_the_service_wrote(
         "statement": STATEMENT,
         "scope": model.scope,
         "external_user_id": model.external_user_id,
+        "tenant": TEST_TENANT,
     }
 
     rows, _, _ = neo4j_driver.execute_query(why, parameters)
