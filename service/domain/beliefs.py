@@ -128,16 +128,36 @@ def planned_change(
     )
 
 
-def plan_retraction(
-    target: Belief, observation: ObservationFacts, evidence_model: EvidenceModel
+def _said_against(
+    target: Belief,
+    observation: ObservationFacts,
+    evidence_model: EvidenceModel,
+    *,
+    kind: ChangeKind,
+    reason: str,
+    state: BeliefState | None = None,
 ) -> PlannedChange:
-    """The user says `target` is not them: evidence against it, and it leaves the reads."""
+    """The user said `target` is wrong: evidence against it, its statement unchanged."""
     return planned_change(
         target,
         BeliefProposal(target.statement, Stance.CONTRADICTS, target.context),
         observation,
         evidence_model,
         stance=Stance.CONTRADICTS,
+        kind=kind,
+        reason=reason,
+        state=state,
+    )
+
+
+def plan_retraction(
+    target: Belief, observation: ObservationFacts, evidence_model: EvidenceModel
+) -> PlannedChange:
+    """The user says `target` is not them: evidence against it, and it leaves the reads."""
+    return _said_against(
+        target,
+        observation,
+        evidence_model,
         kind=ChangeKind.RETRACTED,
         reason="retracted by the user",
         state=BeliefState.RETRACTED,
@@ -148,12 +168,10 @@ def plan_restatement(
     target: Belief, corrected: str, observation: ObservationFacts, evidence_model: EvidenceModel
 ) -> PlannedChange:
     """The user replaced `target`'s statement with `corrected`: evidence against `target`."""
-    return planned_change(
+    return _said_against(
         target,
-        BeliefProposal(target.statement, Stance.CONTRADICTS, target.context),
         observation,
         evidence_model,
-        stance=Stance.CONTRADICTS,
         kind=ChangeKind.RESTATED,
         reason=f"corrected by the user to {corrected!r}",
     )
