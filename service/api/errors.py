@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -12,7 +14,14 @@ from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
-from service.domain.errors import InvalidArgument, NotFound, SelfModelError, StoreUnavailable
+from service.domain.errors import (
+    Aborted,
+    InvalidArgument,
+    NotFound,
+    SelfModelError,
+    StoreUnavailable,
+)
+from service.observability import Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +31,14 @@ Response = TypeVar("Response")
 Handler = Callable[
     [Servicer, Request, grpc.aio.ServicerContext[Request, Response]], Awaitable[Response]
 ]
+
+_CODES = {code.value[0]: code for code in grpc.StatusCode}
+_telemetry: list[Telemetry] = []
+
+
+def report_calls_to(telemetry: Telemetry) -> None:
+    """Every handled call is reported to `telemetry` (log line and metrics)."""
+    _telemetry[:] = [telemetry]
 
 
 def _status_of(error: SelfModelError) -> status_pb2.Status:
@@ -45,6 +62,8 @@ def _status_of(error: SelfModelError) -> status_pb2.Status:
         return status_pb2.Status(
             code=code_pb2.UNAVAILABLE, message="the graph store is unavailable; retry later"
         )
+    if isinstance(error, Aborted):
+        return status_pb2.Status(code=code_pb2.ABORTED, message=str(error))
     return status_pb2.Status(code=code_pb2.INTERNAL, message="internal error")
 
 
@@ -57,16 +76,31 @@ def grpc_errors(
     async def wrapped(
         self: Servicer, request: Request, context: grpc.aio.ServicerContext[Request, Response]
     ) -> Response:
+        started = time.perf_counter()
+
+        def finished(code: grpc.StatusCode) -> None:
+            # Before the status goes out, so a caller that sees it also sees the metrics.
+            for telemetry in _telemetry:
+                telemetry.call_finished(handler.__name__, "", code, time.perf_counter() - started)
+
         try:
             response: Response = await handler(self, request, context)
-            return response
         except SelfModelError as error:
             if isinstance(error, StoreUnavailable):
                 log.warning("store unavailable: %s", error)
-            await context.abort_with_status(rpc_status.to_status(_status_of(error)))
+            status = _status_of(error)
+            finished(_CODES[status.code])
+            await context.abort_with_status(rpc_status.to_status(status))
+        except asyncio.CancelledError:
+            finished(grpc.StatusCode.CANCELLED)
+            raise
         except Exception:
             log.exception("unexpected error in %s", handler.__name__)
+            finished(grpc.StatusCode.INTERNAL)
             await context.abort(grpc.StatusCode.INTERNAL, "internal error")
+        else:
+            finished(grpc.StatusCode.OK)
+            return response
         raise AssertionError("abort returns by raising")
 
     return wrapped
