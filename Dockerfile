@@ -15,6 +15,6 @@ RUN python -m grpc_tools.protoc -Iprotos --python_out=. --grpc_python_out=. \
 COPY service/ service/
 COPY store/ store/
 
-EXPOSE 50051
+EXPOSE 50051 9464
 USER nobody
 CMD ["python", "-m", "service"]

@@ -58,11 +58,13 @@ launcher:
 run: install
 	"$(PY)" -m service.devrun
 
+# buf breaking compares the protos with the image of the last released API (README, "Layout").
 lint: install
 	"$(PY)" -m ruff check .
 	"$(PY)" -m ruff format --check .
 	"$(PY)" -m mypy
 	cd protos && "$(VENV)/bin/buf" lint
+	cd protos && "$(VENV)/bin/buf" breaking --against releases/v0.1.0.binpb
 
 unit: install
 	"$(PY)" -m pytest tests/unit

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 
 from service.config import ENVIRONMENT_VARIABLES, ConfigurationError, Settings
+from service.observability import configure_logging
 from service.server import serve
 
 
 def _parser() -> argparse.ArgumentParser:
+    width = max(map(len, ENVIRONMENT_VARIABLES))
     epilog = "environment variables:\n" + "\n".join(
-        f"  {name:<28} {meaning}" for name, meaning in ENVIRONMENT_VARIABLES.items()
+        f"  {name:<{width}}  {meaning}" for name, meaning in ENVIRONMENT_VARIABLES.items()
     )
     parser = argparse.ArgumentParser(
         prog="python -m service",
@@ -33,9 +34,7 @@ def main() -> None:
         settings = Settings.from_environment()
     except ConfigurationError as error:
         raise SystemExit(f"configuration: {error}") from None
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     asyncio.run(serve(settings))
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from service.application import EngineSettings
 from service.domain.confidence import DEFAULT_WEIGHTS, EvidenceModel
+from service.observability import LOG_FORMATS, parse_listen
 from store.graph import Neo4jSettings
 
 
@@ -105,7 +106,39 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "(default 0.1)",
     "SELFMODEL_WATCH_POLL_SECONDS": "how often WatchSelfModel looks for changes committed by "
     "other instances (default 2)",
+    "SELFMODEL_LOG_FORMAT": "json (one object per line) or text (default json)",
+    "SELFMODEL_METRICS_LISTEN": "host:port of the Prometheus /metrics endpoint; empty disables "
+    "it (default 127.0.0.1:9464)",
+    "SELFMODEL_HEALTH_INTERVAL_SECONDS": "how often Neo4j is pinged for the health status "
+    "(default 2)",
+    "SELFMODEL_SHUTDOWN_GRACE_SECONDS": "how long in-flight calls may finish on SIGTERM "
+    "(default 10)",
+    "SELFMODEL_MAX_MESSAGE_BYTES": "largest request accepted; larger ones get "
+    "RESOURCE_EXHAUSTED (default 262144)",
+    "SELFMODEL_NEO4J_CONNECT_TIMEOUT_SECONDS": "how long opening a Neo4j connection may take "
+    "(default 5)",
+    "SELFMODEL_NEO4J_MAX_RETRY_SECONDS": "how long a call retries transient Neo4j failures "
+    "before UNAVAILABLE or ABORTED (default 10)",
 }
+
+
+def _metrics_listen(environ: Mapping[str, str], default: str) -> str:
+    listen = environ.get("SELFMODEL_METRICS_LISTEN", default).strip()
+    if listen:
+        try:
+            parse_listen(listen)
+        except ValueError as error:
+            raise ConfigurationError(f"SELFMODEL_METRICS_LISTEN: {error}") from None
+    return listen
+
+
+def _log_format(environ: Mapping[str, str], default: str) -> str:
+    log_format = environ.get("SELFMODEL_LOG_FORMAT", default).strip().lower() or default
+    if log_format not in LOG_FORMATS:
+        raise ConfigurationError(
+            f"SELFMODEL_LOG_FORMAT: one of {', '.join(LOG_FORMATS)}, got {log_format!r}"
+        )
+    return log_format
 
 
 @dataclass(frozen=True)
@@ -118,6 +151,12 @@ class Settings:
     log_level: str = "INFO"
     engine: EngineSettings = field(default_factory=EngineSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    log_format: str = "json"
+    metrics_listen: str = "127.0.0.1:9464"
+    """Empty disables the metrics endpoint."""
+    health_interval_seconds: float = 2.0
+    shutdown_grace_seconds: float = 10.0
+    max_message_bytes: int = 256 * 1024
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -131,6 +170,20 @@ class Settings:
                 user=environ.get("SELFMODEL_NEO4J_USER", neo4j_defaults.user),
                 password=environ.get("SELFMODEL_NEO4J_PASSWORD", neo4j_defaults.password),
                 database=environ.get("SELFMODEL_NEO4J_DATABASE", neo4j_defaults.database),
+                connect_timeout_seconds=_number(
+                    environ,
+                    "SELFMODEL_NEO4J_CONNECT_TIMEOUT_SECONDS",
+                    neo4j_defaults.connect_timeout_seconds,
+                    0.1,
+                    600.0,
+                ),
+                max_retry_seconds=_number(
+                    environ,
+                    "SELFMODEL_NEO4J_MAX_RETRY_SECONDS",
+                    neo4j_defaults.max_retry_seconds,
+                    0.0,
+                    600.0,
+                ),
             ),
             embedding_model=environ.get("SELFMODEL_EMBEDDING_MODEL", defaults.embedding_model),
             embedding_threads=int(
@@ -139,4 +192,29 @@ class Settings:
             log_level=environ.get("SELFMODEL_LOG_LEVEL", defaults.log_level).upper(),
             engine=engine_settings(environ),
             auth=auth_settings(environ, listen),
+            log_format=_log_format(environ, defaults.log_format),
+            metrics_listen=_metrics_listen(environ, defaults.metrics_listen),
+            health_interval_seconds=_number(
+                environ,
+                "SELFMODEL_HEALTH_INTERVAL_SECONDS",
+                defaults.health_interval_seconds,
+                0.1,
+                3600.0,
+            ),
+            shutdown_grace_seconds=_number(
+                environ,
+                "SELFMODEL_SHUTDOWN_GRACE_SECONDS",
+                defaults.shutdown_grace_seconds,
+                0.0,
+                3600.0,
+            ),
+            max_message_bytes=int(
+                _number(
+                    environ,
+                    "SELFMODEL_MAX_MESSAGE_BYTES",
+                    defaults.max_message_bytes,
+                    1024,
+                    64 * 1024 * 1024,
+                )
+            ),
         )

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from service.config import Settings
+from service.observability import configure_logging
 from service.server import serve
 from store.embedded_neo4j import EmbeddedNeo4j
 
@@ -23,9 +24,7 @@ def main() -> None:
     # Locally, on loopback, calls need no API key unless SELFMODEL_AUTH says otherwise.
     os.environ.setdefault("SELFMODEL_AUTH", "off")
     settings = Settings.from_environment()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     if "SELFMODEL_NEO4J_URI" in os.environ:
         asyncio.run(serve(settings))
         return

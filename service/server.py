@@ -1,4 +1,8 @@
-"""Assembles and runs the gRPC server: the service, health checking and reflection."""
+"""Assembles and runs the gRPC server: the service, health checking and reflection.
+
+Around it: the Prometheus metrics endpoint, the health watch of Neo4j, and a graceful
+shutdown (stop accepting calls, let in-flight ones finish, then close the Neo4j driver).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,14 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from selfmodel.v1 import self_model_service_pb2, self_model_service_pb2_grpc
-from service.api.calls import CallGate, NoTelemetry
+from service.api.calls import CallGate
 from service.api.self_model_servicer import SelfModelServicer
 from service.application import Dependencies, UseCases
 from service.auth import ApiKeyAuthenticator, Authenticator, FixedTenantAuthenticator
 from service.config import Settings
 from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
+from service.health_watch import Neo4jHealthWatch
+from service.observability import Telemetry
 from store.api_keys import API_KEY_SCHEMA, ApiKeyStore
 from store.graph import GraphStore
 from store.schema import ensure_schema
@@ -25,7 +31,6 @@ from store.schema import ensure_schema
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = self_model_service_pb2.DESCRIPTOR.services_by_name["SelfModelService"].full_name
-SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
@@ -48,14 +53,17 @@ def authenticator(settings: Settings, store: GraphStore) -> Authenticator:
 
 async def serve(settings: Settings) -> None:
     """Runs until SIGINT or SIGTERM, then lets in-flight calls finish and closes the store."""
+    telemetry = Telemetry()
     embedder = await asyncio.to_thread(load_embedder, settings)
-    store = GraphStore.open(settings.neo4j)
+    store = GraphStore.open(settings.neo4j, on_retry=telemetry.transaction_retried)
     await ensure_schema(store, embedder.dimensions)
     await store.run_schema(API_KEY_SCHEMA)
 
-    server = grpc.aio.server()
+    server = grpc.aio.server(
+        options=[("grpc.max_receive_message_length", settings.max_message_bytes)]
+    )
     use_cases = UseCases.build(Dependencies(store, embedder, settings.engine))
-    gate = CallGate(authenticator(settings, store), NoTelemetry())
+    gate = CallGate(authenticator(settings, store), telemetry)
     self_model_service_pb2_grpc.add_SelfModelServiceServicer_to_server(
         SelfModelServicer(use_cases, gate), server
     )
@@ -72,10 +80,31 @@ async def serve(settings: Settings) -> None:
     port = server.add_insecure_port(settings.listen)
     if port == 0:
         raise SystemExit(f"SELFMODEL_LISTEN: cannot bind {settings.listen}")
+    try:
+        metrics_port = telemetry.start_http_server(settings.metrics_listen)
+    except OSError as error:
+        raise SystemExit(
+            f"SELFMODEL_METRICS_LISTEN: cannot bind {settings.metrics_listen}: {error}"
+        ) from None
+    watch = Neo4jHealthWatch(
+        store.ping,
+        health_servicer,
+        ("", SERVICE_NAME),
+        settings.health_interval_seconds,
+        on_result=telemetry.neo4j_up,
+    )
+    await watch.check()
     await server.start()
-    for name in ("", SERVICE_NAME):
-        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    watch.start()
     log.info("serving selfmodel on %s (Neo4j at %s)", settings.listen, settings.neo4j.uri)
+    if metrics_port:
+        host = settings.metrics_listen.rpartition(":")[0]
+        log.info(
+            "metrics on http://%s:%d/metrics",
+            host,
+            metrics_port,
+            extra={"metrics_port": metrics_port},
+        )
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -83,8 +112,14 @@ async def serve(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
 
-    log.info("shutting down: finishing in-flight calls")
+    log.info(
+        "shutting down: finishing in-flight calls (up to %.0f s)", settings.shutdown_grace_seconds
+    )
     await health_servicer.enter_graceful_shutdown()
-    await server.stop(SHUTDOWN_GRACE_SECONDS)
+    await server.stop(settings.shutdown_grace_seconds)
+    log.info("in-flight calls finished")
+    await watch.stop()
     await store.close()
+    log.info("Neo4j driver closed", extra={"event": "driver_closed"})
+    telemetry.close()
     embedder.close()

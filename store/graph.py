@@ -6,14 +6,20 @@ DBMS, a Neo4j server, Aura or a cluster (`neo4j://` routing URIs) are interchang
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import LiteralString, TypeVar
 
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j.exceptions import (
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from service.domain.errors import StoreUnavailable
+from service.domain.errors import Aborted, StoreUnavailable
 from store.scoped import TenantScopedTransaction
 from store.transaction import StoreTransaction
 
@@ -27,24 +33,50 @@ class Neo4jSettings:
     password: str = ""
     """Empty means the DBMS runs without authentication."""
     database: str = "neo4j"
+    connect_timeout_seconds: float = 5.0
+    """How long opening one connection may take."""
+    max_retry_seconds: float = 10.0
+    """How long the driver keeps retrying a unit of work after transient failures."""
 
 
 class GraphStore:
     """Runs units of work against Neo4j, each in one managed (retried) transaction."""
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        *,
+        on_retry: Callable[[], None] | None = None,
+        ping_timeout: float = 5.0,
+    ) -> None:
         self._driver = driver
         self._database = database
+        self._on_retry = on_retry
+        self._ping_timeout = ping_timeout
 
     @classmethod
-    def open(cls, settings: Neo4jSettings) -> GraphStore:
+    def open(
+        cls, settings: Neo4jSettings, on_retry: Callable[[], None] | None = None
+    ) -> GraphStore:
+        """`on_retry` is called each time the driver runs a unit of work again."""
         auth = (settings.user, settings.password) if settings.password else None
         # Notifications (e.g. "property key does not exist" on an empty graph) are for
-        # people writing queries, not for a running service's log.
+        # people writing queries, not for a running service's log. The timeouts bound how
+        # long a call waits during an outage before it fails with StoreUnavailable.
         driver = AsyncGraphDatabase.driver(
-            settings.uri, auth=auth, notifications_min_severity="OFF"
+            settings.uri,
+            auth=auth,
+            notifications_min_severity="OFF",
+            connection_timeout=settings.connect_timeout_seconds,
+            max_transaction_retry_time=settings.max_retry_seconds,
         )
-        return cls(driver, settings.database)
+        return cls(
+            driver,
+            settings.database,
+            on_retry=on_retry,
+            ping_timeout=settings.connect_timeout_seconds,
+        )
 
     async def close(self) -> None:
         await self._driver.close()
@@ -71,12 +103,18 @@ class GraphStore:
         except (ServiceUnavailable, SessionExpired) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
 
-    @staticmethod
     def _bind(
+        self,
         tenant: str,
         work: Callable[[StoreTransaction], Awaitable[T]],
     ) -> Callable[[AsyncManagedTransaction], Awaitable[T]]:
+        attempts = 0
+
         async def run(tx: AsyncManagedTransaction) -> T:
+            nonlocal attempts
+            attempts += 1
+            if attempts > 1 and self._on_retry is not None:
+                self._on_retry()
             return await work(StoreTransaction(TenantScopedTransaction(tx, tenant)))
 
         return run
@@ -86,13 +124,30 @@ class GraphStore:
         try:
             async with self._driver.session(database=self._database) as session:
                 return await session.execute_read(work)
-        except (ServiceUnavailable, SessionExpired) as error:
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
+        except TransientError as error:
+            raise Aborted(f"gave up retrying: {error}") from error
 
     async def write_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Like `write`, but `work` gets the driver's transaction: for stores of their own."""
         try:
             async with self._driver.session(database=self._database) as session:
                 return await session.execute_write(work)
-        except (ServiceUnavailable, SessionExpired) as error:
+        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
+        except TransientError as error:
+            raise Aborted(f"gave up retrying: {error}") from error
+
+    async def ping(self) -> bool:
+        """Whether the database answers `RETURN 1` within the connect timeout; never raises."""
+        try:
+            async with asyncio.timeout(self._ping_timeout):
+                async with self._driver.session(
+                    database=self._database, default_access_mode=READ_ACCESS
+                ) as session:
+                    result = await session.run("RETURN 1")
+                    await result.consume()
+        except Exception:
+            return False
+        return True

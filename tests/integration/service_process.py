@@ -21,11 +21,19 @@ START_TIMEOUT_SECONDS = 180.0
 class ServiceProcess:
     """`python -m service` against a given Neo4j; ready once its health check says SERVING."""
 
-    def __init__(self, neo4j_uri: str, log_path: Path, password: str = "") -> None:
+    def __init__(
+        self,
+        neo4j_uri: str,
+        log_path: Path,
+        password: str = "",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        """`extra_env` adds to (or overrides) the service's environment."""
         self.address = f"127.0.0.1:{free_port()}"
         self._neo4j_uri = neo4j_uri
         self._password = password
         self._log_path = log_path
+        self._extra_env = dict(extra_env or {})
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -35,6 +43,9 @@ class ServiceProcess:
             "SELFMODEL_NEO4J_URI": self._neo4j_uri,
             "SELFMODEL_NEO4J_PASSWORD": self._password,
             "HF_HUB_OFFLINE": "1",
+            # Any free port: several services (and other clones' tests) may run at once.
+            "SELFMODEL_METRICS_LISTEN": "127.0.0.1:0",
+            **self._extra_env,
         }
         with self._log_path.open("ab") as log:
             self._process = subprocess.Popen(
@@ -74,6 +85,11 @@ class ServiceProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+    @property
+    def returncode(self) -> int | None:
+        """The exit status once the process has ended, else None."""
+        return None if self._process is None else self._process.poll()
 
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self._log_path.read_text(errors="replace").splitlines()[-lines:])

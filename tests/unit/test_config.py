@@ -1,8 +1,9 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from service.config import ConfigurationError, Settings
+from service.config import ENVIRONMENT_VARIABLES, ConfigurationError, Settings
 from service.domain.model import ObservationType
 
 
@@ -78,3 +79,63 @@ def test_authentication_may_be_off_on_loopback(listen: str) -> None:
 def test_an_unknown_auth_mode_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="SELFMODEL_AUTH"):
         Settings.from_environment({"SELFMODEL_AUTH": "none"})
+
+
+def test_operations_defaults() -> None:
+    settings = Settings.from_environment({})
+    assert settings.log_format == "json"
+    assert settings.metrics_listen == "127.0.0.1:9464"
+    assert settings.health_interval_seconds == 2.0
+    assert settings.shutdown_grace_seconds == 10.0
+    assert settings.max_message_bytes == 256 * 1024
+    assert settings.neo4j.connect_timeout_seconds == 5.0
+    assert settings.neo4j.max_retry_seconds == 10.0
+
+
+def test_the_environment_sets_operations() -> None:
+    settings = Settings.from_environment(
+        {
+            "SELFMODEL_LOG_FORMAT": "Text",
+            "SELFMODEL_METRICS_LISTEN": "0.0.0.0:9100",
+            "SELFMODEL_HEALTH_INTERVAL_SECONDS": "0.5",
+            "SELFMODEL_SHUTDOWN_GRACE_SECONDS": "30",
+            "SELFMODEL_MAX_MESSAGE_BYTES": "1048576",
+            "SELFMODEL_NEO4J_CONNECT_TIMEOUT_SECONDS": "2",
+            "SELFMODEL_NEO4J_MAX_RETRY_SECONDS": "3",
+        }
+    )
+    assert settings.log_format == "text"
+    assert settings.metrics_listen == "0.0.0.0:9100"
+    assert settings.health_interval_seconds == 0.5
+    assert settings.shutdown_grace_seconds == 30.0
+    assert settings.max_message_bytes == 1048576
+    assert settings.neo4j.connect_timeout_seconds == 2.0
+    assert settings.neo4j.max_retry_seconds == 3.0
+
+
+def test_an_empty_metrics_address_disables_metrics() -> None:
+    assert Settings.from_environment({"SELFMODEL_METRICS_LISTEN": ""}).metrics_listen == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SELFMODEL_LOG_FORMAT", "xml"),
+        ("SELFMODEL_METRICS_LISTEN", "9464"),
+        ("SELFMODEL_HEALTH_INTERVAL_SECONDS", "0"),
+        ("SELFMODEL_SHUTDOWN_GRACE_SECONDS", "-1"),
+        ("SELFMODEL_MAX_MESSAGE_BYTES", "10"),
+        ("SELFMODEL_NEO4J_CONNECT_TIMEOUT_SECONDS", "soon"),
+        ("SELFMODEL_NEO4J_MAX_RETRY_SECONDS", "-5"),
+    ],
+)
+def test_unusable_operations_settings_are_refused(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        Settings.from_environment({name: value})
+
+
+def test_help_lists_every_variable_of_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for name in ENVIRONMENT_VARIABLES:
+        if "<" not in name:
+            assert f"`{name}`" in readme, name
