@@ -134,9 +134,3 @@ def server_stream(
 
     return wrapped
 
-
-class NoTelemetry:
-    def call_finished(
-        self, method: str, tenant: str, code: grpc.StatusCode, seconds: float
-    ) -> None:
-        return None
