@@ -133,4 +133,3 @@ def server_stream(
             call.finish()
 
     return wrapped
-

@@ -81,9 +81,19 @@ def stance(value: observation_pb2.Stance.ValueType, field: str) -> Stance:
         raise InvalidArgument.of(field, "must be STANCE_SUPPORTS or STANCE_CONTRADICTS") from None
 
 
+def time_of(value: Timestamp, field: str) -> datetime:
+    """A protobuf Timestamp as a UTC datetime; INVALID_ARGUMENT when out of range."""
+    try:
+        return value.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise InvalidArgument.of(field, "not a valid timestamp") from None
+
+
 def new_observation(message: observation_pb2.Observation) -> NewObservation:
     occur_time = (
-        message.occur_time.ToDatetime(tzinfo=UTC) if message.HasField("occur_time") else None
+        time_of(message.occur_time, "observation.occur_time")
+        if message.HasField("occur_time")
+        else None
     )
     return NewObservation(
         type=observation_type(message.type, "observation.type"),

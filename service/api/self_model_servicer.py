@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC
 
 from google.protobuf import empty_pb2
 
@@ -65,7 +64,7 @@ class SelfModelServicer(self_model_service_pb2_grpc.SelfModelServiceServicer):
         read = BeliefRead(
             context=request.context.strip() or None,
             min_confidence=request.min_confidence,
-            as_of=request.as_of.ToDatetime(tzinfo=UTC) if request.HasField("as_of") else None,
+            as_of=convert.time_of(request.as_of, "as_of") if request.HasField("as_of") else None,
         )
         return convert.self_model_message(await self._lifecycle.get(tenant, ref, read))
 

@@ -189,8 +189,13 @@ class Recorder:
         idempotency_key: str,
     ) -> ObserveResult:
         """The user stated `proposal` when asked directly; reactivates it if it was retracted."""
+        validation.validate_user_statement(
+            content=content,
+            idempotency_key=idempotency_key,
+            statement=proposal.statement,
+            context=proposal.context,
+        )
         observation = self._user_statement(content or proposal.statement, idempotency_key)
-        validation.validate_observation(observation, [proposal], self._clock())
         [embedding] = await self._embedder.embed([proposal.statement])
 
         async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
@@ -213,8 +218,10 @@ class Recorder:
     ) -> ObserveResult:
         """The user says the belief is not them: it is retracted, its history kept."""
         self_model_id, belief_id = names.parse_belief_name(belief_name, "belief")
+        validation.validate_user_statement(
+            content=content, idempotency_key=idempotency_key, statement=None, context=""
+        )
         observation = self._user_statement(content or "(retracted)", idempotency_key)
-        validation.validate_observation(observation, [], self._clock())
 
         async def find_target(tx: StoreTransaction) -> Belief:
             belief = await self._find_belief(tx, self_model_id, belief_id, belief_name, etag)
@@ -250,9 +257,10 @@ class Recorder:
     ) -> ObserveResult:
         """The user replaced the belief's statement: old contradicted, new supported, linked."""
         self_model_id, belief_id = names.parse_belief_name(belief_name, "belief")
-        validation.validate_statement(statement, "statement")
+        validation.validate_user_statement(
+            content=content, idempotency_key=idempotency_key, statement=statement, context=""
+        )
         observation = self._user_statement(content or statement, idempotency_key)
-        validation.validate_observation(observation, [], self._clock())
         [embedding] = await self._embedder.embed([statement])
 
         async def find_target(tx: StoreTransaction) -> Belief:

@@ -16,6 +16,8 @@ from service.domain.errors import InvalidArgument
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_OFFSET = 1_000_000_000
+"""Tokens are not secret; a forged one may ask for any offset up to this, never more."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,11 @@ def _decode(token: str, request_key: str) -> int:
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
         offset = payload["o"]
         fingerprint = payload["r"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error):
         raise InvalidArgument.of("page_token", "not a token this service issued") from None
-    if fingerprint != _fingerprint(request_key) or not isinstance(offset, int) or offset < 0:
+    # bool is an int subclass: only a real int in range is an offset.
+    if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
+        raise InvalidArgument.of("page_token", "not a token this service issued")
+    if fingerprint != _fingerprint(request_key):
         raise InvalidArgument.of("page_token", "does not belong to this request")
     return offset

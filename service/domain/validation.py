@@ -11,12 +11,14 @@ from service.domain.model import BeliefOrder, BeliefProposal, NewObservation
 
 
 def _text_problem(value: str, max_bytes: int, *, required: bool) -> str | None:
-    if not value.strip():
-        return "required" if required else None
-    if len(value.encode("utf-8")) > max_bytes:
-        return f"longer than {max_bytes} bytes"
+    # Control characters first: str.strip() removes some of them (\x0b, \x1c...), so a
+    # text of only those would otherwise pass as empty.
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
         return "contains control characters"
+    if len(value.encode("utf-8")) > max_bytes:
+        return f"longer than {max_bytes} bytes"
+    if not value.strip():
+        return "required" if required else None
     return None
 
 
@@ -107,10 +109,20 @@ def validate_observation(
         raise InvalidArgument(violations)
 
 
-def validate_statement(statement: str, field: str) -> None:
-    problem = _text_problem(statement, limits.MAX_STATEMENT_BYTES, required=True)
-    if problem is not None:
-        raise InvalidArgument.of(field, problem)
+def validate_user_statement(
+    *, content: str, idempotency_key: str, statement: str | None, context: str
+) -> None:
+    """AssertBelief, RetractBelief and CorrectBelief: their own fields, by their own names."""
+    violations: list[FieldViolation] = []
+    _check(violations, "content", content, limits.MAX_CONTENT_BYTES, required=False)
+    _check(
+        violations, "idempotency_key", idempotency_key, limits.MAX_IDENTIFIER_BYTES, required=False
+    )
+    if statement is not None:
+        _check(violations, "statement", statement, limits.MAX_STATEMENT_BYTES, required=True)
+    _check(violations, "context", context, limits.MAX_IDENTIFIER_BYTES, required=False)
+    if violations:
+        raise InvalidArgument(violations)
 
 
 def validate_texts(fields: dict[str, tuple[str, int]]) -> None:

@@ -88,3 +88,22 @@ def test_an_observation_from_the_future_is_rejected() -> None:
 def test_min_confidence_must_be_a_probability(value: float) -> None:
     with pytest.raises(InvalidArgument):
         validation.validate_min_confidence(value, "min_confidence")
+
+
+@pytest.mark.parametrize("value", ["\x1c", "\x0b", "\x0c", " \x85 ", "\x1f\x1e"])
+def test_control_characters_that_strip_removes_are_still_refused(value: str) -> None:
+    with pytest.raises(InvalidArgument, match="control characters"):
+        validation.validate_context(value, "context")
+
+
+def test_user_statements_report_their_own_field_names() -> None:
+    with pytest.raises(InvalidArgument) as error:
+        validation.validate_user_statement(
+            content="x" * 9000, idempotency_key="\x00", statement="", context="ok"
+        )
+    assert [v.field for v in error.value.violations] == ["content", "idempotency_key", "statement"]
+
+
+def test_a_blank_but_over_long_optional_text_is_refused() -> None:
+    with pytest.raises(InvalidArgument, match="longer than"):
+        validation.validate_texts({"idempotency_key": ("\t" * 257, limits.MAX_IDENTIFIER_BYTES)})
