@@ -7,11 +7,18 @@ DBMS, a Neo4j server, Aura or a cluster (`neo4j://` routing URIs) are interchang
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import LiteralString, TypeVar
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import (
+    READ_ACCESS,
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    AsyncSession,
+)
 from neo4j.exceptions import (
     DatabaseUnavailable,
     ServiceUnavailable,
@@ -95,13 +102,10 @@ class GraphStore:
 
     async def run_schema(self, statements: tuple[LiteralString, ...]) -> None:
         """Runs schema statements, each in its own auto-commit transaction (Neo4j requires it)."""
-        try:
-            async with self._driver.session(database=self._database) as session:
-                for statement in statements:
-                    result = await session.run(statement)
-                    await result.consume()
-        except (ServiceUnavailable, SessionExpired) as error:
-            raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
+        async with self._session() as session:
+            for statement in statements:
+                result = await session.run(statement)
+                await result.consume()
 
     def _bind(
         self,
@@ -121,19 +125,20 @@ class GraphStore:
 
     async def read_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Like `read`, but `work` gets the driver's transaction: for stores of their own."""
-        try:
-            async with self._driver.session(database=self._database) as session:
-                return await session.execute_read(work)
-        except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as error:
-            raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
-        except TransientError as error:
-            raise Aborted(f"gave up retrying: {error}") from error
+        async with self._session() as session:
+            return await session.execute_read(work)
 
     async def write_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Like `write`, but `work` gets the driver's transaction: for stores of their own."""
+        async with self._session() as session:
+            return await session.execute_write(work)
+
+    @contextlib.asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """A session whose driver errors surface as the domain's store errors."""
         try:
             async with self._driver.session(database=self._database) as session:
-                return await session.execute_write(work)
+                yield session
         except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
         except TransientError as error:

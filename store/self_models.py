@@ -158,20 +158,6 @@ class SelfModelRepository:
         record = await result.single()
         return None if record is None else float(record["score"])
 
-    async def alignment_after(self, self_model_id: str, observation_id: str) -> float | None:
-        """The alignment score an observation left behind; None if it did not move it."""
-        result = await self._tx.run(
-            """
-            MATCH (:SelfModel {id: $id, tenant: $tenant})
-                  -[:HAS_ALIGNMENT_VERSION]->(v:AlignmentVersion {observation_id: $observation_id})
-            RETURN v.score AS score
-            """,
-            id=self_model_id,
-            observation_id=observation_id,
-        )
-        record = await result.single()
-        return None if record is None else float(record["score"])
-
     async def delete(self, self_model_id: str, now: datetime) -> bool:
         """Deletes the model, its user and everything in it; leaves a content-free tombstone.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from service.domain import names
 from service.domain.confidence import EvidenceModel
@@ -61,14 +62,13 @@ async def find_model(tx: StoreTransaction, ref: SelfModelRef) -> SelfModel:
     if ref.self_model_id is not None:
         model = await tx.self_models.find(ref.self_model_id)
         if model is None:
-            await _raise_missing(tx, ref.self_model_id)
+            await raise_missing(tx, ref.self_model_id)
     else:
         model = await tx.self_models.find_by_user(
             scope=ref.scope, external_user_id=ref.external_user_id
         )
         if model is None:
             raise NotFound(f"self-model of user {ref.external_user_id!r} in scope {ref.scope!r}")
-    assert model is not None
     return model
 
 
@@ -76,12 +76,12 @@ async def lock_model(tx: StoreTransaction, self_model_id: str) -> SelfModel:
     """Write-locks the model for a change; NOT_FOUND or FAILED_PRECONDITION as find_model."""
     model = await tx.self_models.lock(self_model_id)
     if model is None:
-        await _raise_missing(tx, self_model_id)
-    assert model is not None
+        await raise_missing(tx, self_model_id)
     return model
 
 
-async def _raise_missing(tx: StoreTransaction, self_model_id: str) -> None:
+async def raise_missing(tx: StoreTransaction, self_model_id: str) -> NoReturn:
+    """FAILED_PRECONDITION if the model was deleted, else NOT_FOUND."""
     name = names.self_model_name(self_model_id)
     if await tx.self_models.was_deleted(self_model_id):
         raise FailedPrecondition(f"{name} was deleted")

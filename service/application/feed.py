@@ -32,6 +32,3 @@ class ChangeFeed:
             self._watchers[key].discard(wake)
             if not self._watchers[key]:
                 del self._watchers[key]
-
-    def watcher_count(self) -> int:
-        return sum(len(events) for events in self._watchers.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from service.application.common import Dependencies, SelfModelRef, find_model
+from service.application.common import Dependencies, SelfModelRef, find_model, raise_missing
 from service.domain import limits, names, paging, validation
 from service.domain.alignment import NEUTRAL_ALIGNMENT
 from service.domain.errors import NotFound
@@ -99,8 +99,8 @@ class Lifecycle:
         now = self._clock()
 
         async def work(tx: StoreTransaction) -> None:
-            await find_model(tx, SelfModelRef(self_model_id=self_model_id))
-            await tx.self_models.delete(self_model_id, now)
+            if not await tx.self_models.delete(self_model_id, now):
+                await raise_missing(tx, self_model_id)
 
         await self._store.write(tenant, work)
 
