@@ -65,17 +65,24 @@ class _Call:
         self._started = time.monotonic()
         self.tenant = ""
         self.code = grpc.StatusCode.OK
+        self._finished = False
 
     async def fail(self, context: Context[Request, Response], error: Exception) -> None:
-        """Aborts the call with the status `error` maps to (abort raises)."""
+        """Aborts the call with the status `error` maps to (abort raises).
+
+        The record is written first: abort sends the status before it raises, so a
+        client that reads metrics right after its failed call must already see it.
+        """
         if isinstance(error, SelfModelError):
             status = rpc_status.to_status(status_of(error))
             if isinstance(error, StoreUnavailable):
                 log.warning("store unavailable in %s: %s", self._method, error)
             self.code = status.code
+            self.finish()
             await context.abort_with_status(status)
         log.error("unexpected error in %s", self._method, exc_info=error)
         self.code = grpc.StatusCode.INTERNAL
+        self.finish()
         await context.abort(grpc.StatusCode.INTERNAL, "internal error")
 
     def cancelled(self, context: Context[Request, Response]) -> None:
@@ -84,6 +91,9 @@ class _Call:
         self.code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
 
     def finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
         seconds = time.monotonic() - self._started
         self._gate.telemetry.call_finished(self._method, self.tenant, self.code, seconds)
 
