@@ -1,0 +1,305 @@
+// Command example walks through the selfmodel API: it creates a self-model for a new user,
+// observes a preference and then feedback against it, and reads the belief back, checking
+// every answer.
+//
+// It connects to SELFMODEL_ADDRESS (default 127.0.0.1:50051) in plaintext and, when
+// SELFMODEL_API_KEY is set, sends it as "authorization: Bearer <key>" metadata.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"google.golang.org/genproto/googleapis/rpc/code"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	selfmodelv1 "selfmodel.dev/clients/go/gen/selfmodel/v1"
+)
+
+const (
+	defaultAddress = "127.0.0.1:50051"
+	callTimeout    = 30 * time.Second
+	scope          = "clients-example"
+	statement      = "Prefers concise output formats"
+	tolerance      = 1e-9
+)
+
+func main() {
+	address := os.Getenv("SELFMODEL_ADDRESS")
+	if address == "" {
+		address = defaultAddress
+	}
+	n, err := run(address, os.Getenv("SELFMODEL_API_KEY"))
+	var failed *checkError
+	var rpcErr *callError
+	switch {
+	case err == nil:
+		fmt.Printf("OK: %d checks passed\n", n)
+	case errors.As(err, &failed):
+		fmt.Fprintf(os.Stderr, "FAILED: %s / %s\n", failed.expected, failed.got)
+		os.Exit(1)
+	case errors.As(err, &rpcErr):
+		st := status.Convert(rpcErr.err)
+		fmt.Fprintf(os.Stderr, "%s failed: %s: %s\n", rpcErr.method, codeName(st.Code()), st.Message())
+		os.Exit(1)
+	default:
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// client wraps the generated stub with the API key and a deadline for every call.
+type client struct {
+	stub   selfmodelv1.SelfModelServiceClient
+	apiKey string
+	checks int
+}
+
+// callContext returns the context for one RPC: a deadline and, if there is one, the API key.
+func (c *client) callContext(withKey bool) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	if withKey && c.apiKey != "" {
+		ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.apiKey)
+	}
+	return ctx, cancel
+}
+
+// check is one expectation about an answer: ok, and what was expected and what came.
+type check struct {
+	ok       bool
+	expected string
+	got      any
+}
+
+// checkError is the first check that did not hold.
+type checkError struct{ expected, got string }
+
+func (e *checkError) Error() string { return "expected " + e.expected + ", got " + e.got }
+
+// callError is an RPC that failed.
+type callError struct {
+	method string
+	err    error
+}
+
+func (e *callError) Error() string { return e.method + ": " + e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }
+
+// expect counts the checks and returns the first that failed.
+func (c *client) expect(checks ...check) error {
+	for _, ch := range checks {
+		c.checks++
+		if !ch.ok {
+			return &checkError{expected: ch.expected, got: fmt.Sprint(ch.got)}
+		}
+	}
+	return nil
+}
+
+func run(address, apiKey string) (int, error) {
+	// NewClient does not connect yet: the first RPC does, and fails with UNAVAILABLE if it
+	// cannot. Plaintext is for a local service; use TLS credentials anywhere else.
+	conn, err := grpc.NewClient(address, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return 0, fmt.Errorf("creating a client for %s: %w", address, err)
+	}
+	defer conn.Close()
+
+	c := &client{stub: selfmodelv1.NewSelfModelServiceClient(conn), apiKey: apiKey}
+	if apiKey == "" {
+		fmt.Printf("Calling %s without an API key\n", address)
+	} else {
+		fmt.Printf("Calling %s with the API key\n", address)
+	}
+	err = c.steps()
+	return c.checks, err
+}
+
+func (c *client) steps() error {
+	userID := "example-go-" + randomHex(4)
+
+	// 1. The same (user, scope) always gets the same self-model.
+	model, err := c.getOrCreate(userID)
+	if err != nil {
+		return err
+	}
+	again, err := c.getOrCreate(userID)
+	if err != nil {
+		return err
+	}
+	if err := c.expect(
+		check{strings.HasPrefix(model.GetName(), "selfModels/"), `name starting with "selfModels/"`, quote(model.GetName())},
+		check{model.GetExternalUserId() == userID, "external_user_id " + quote(userID), quote(model.GetExternalUserId())},
+		check{model.GetScope() == scope, "scope " + quote(scope), quote(model.GetScope())},
+		check{again.GetName() == model.GetName(), "the same name again " + quote(model.GetName()), quote(again.GetName())},
+	); err != nil {
+		return err
+	}
+	fmt.Printf("1. GetOrCreateSelfModel(%s, %s) -> %s; again -> the same name\n", userID, scope, model.GetName())
+
+	// 2. A preference supporting S creates the belief.
+	created, err := c.observe(model.GetName(), selfmodelv1.ObservationType_OBSERVATION_TYPE_PREFERENCE,
+		"Asked for bullet points instead of paragraphs", selfmodelv1.Stance_STANCE_SUPPORTS)
+	if err != nil {
+		return err
+	}
+	belief := created.GetBelief()
+	if err := c.expect(
+		check{created.GetKind() == selfmodelv1.ChangeKind_CHANGE_KIND_CREATED, "kind CHANGE_KIND_CREATED", created.GetKind()},
+		check{belief.GetStatement() == statement, "statement " + quote(statement), quote(belief.GetStatement())},
+		check{belief.GetConfidence() > created.GetPreviousConfidence(),
+			fmt.Sprintf("confidence above the previous %.4f", created.GetPreviousConfidence()), belief.GetConfidence()},
+		check{belief.GetConfidence() > 0.5, "confidence above 0.5", belief.GetConfidence()},
+	); err != nil {
+		return err
+	}
+	fmt.Printf("2. Observe(PREFERENCE, supports S) -> %s %s confidence %.4f (was %.4f), version %d\n",
+		created.GetKind(), belief.GetName(), belief.GetConfidence(), created.GetPreviousConfidence(), belief.GetVersion())
+
+	// 3. Feedback contradicting S weakens the same belief.
+	weakened, err := c.observe(model.GetName(), selfmodelv1.ObservationType_OBSERVATION_TYPE_FEEDBACK,
+		"Said the last summary was too terse", selfmodelv1.Stance_STANCE_CONTRADICTS)
+	if err != nil {
+		return err
+	}
+	after := weakened.GetBelief()
+	if err := c.expect(
+		check{after.GetName() == belief.GetName(), "the same belief " + quote(belief.GetName()), quote(after.GetName())},
+		check{weakened.GetKind() == selfmodelv1.ChangeKind_CHANGE_KIND_WEAKENED, "kind CHANGE_KIND_WEAKENED", weakened.GetKind()},
+		check{after.GetConfidence() < belief.GetConfidence(),
+			fmt.Sprintf("confidence below %.4f", belief.GetConfidence()), after.GetConfidence()},
+		check{near(weakened.GetPreviousConfidence(), belief.GetConfidence()),
+			fmt.Sprintf("previous_confidence %v", belief.GetConfidence()), weakened.GetPreviousConfidence()},
+		check{after.GetVersion() == 2, "version 2", after.GetVersion()},
+	); err != nil {
+		return err
+	}
+	fmt.Printf("3. Observe(FEEDBACK, contradicts S) -> %s the same belief, confidence %.4f (was %.4f), version %d\n",
+		weakened.GetKind(), after.GetConfidence(), weakened.GetPreviousConfidence(), after.GetVersion())
+
+	// 4. The model holds exactly that belief.
+	ctx, cancel := c.callContext(true)
+	listed, err := c.stub.ListBeliefs(ctx, &selfmodelv1.ListBeliefsRequest{SelfModel: model.GetName()})
+	cancel()
+	if err != nil {
+		return &callError{"ListBeliefs", err}
+	}
+	if err := c.expect(check{len(listed.GetBeliefs()) == 1, "exactly one belief", len(listed.GetBeliefs())}); err != nil {
+		return err
+	}
+	only := listed.GetBeliefs()[0]
+	if err := c.expect(
+		check{only.GetName() == after.GetName(), "belief " + quote(after.GetName()), quote(only.GetName())},
+		check{only.GetStatement() == statement, "statement " + quote(statement), quote(only.GetStatement())},
+		check{near(only.GetConfidence(), after.GetConfidence()),
+			fmt.Sprintf("confidence %v", after.GetConfidence()), only.GetConfidence()},
+	); err != nil {
+		return err
+	}
+	fmt.Printf("4. ListBeliefs -> 1 belief: %q, confidence %.4f\n", only.GetStatement(), only.GetConfidence())
+
+	// 5. The rendered context, ready for a system prompt, states the belief.
+	ctx, cancel = c.callContext(true)
+	rendered, err := c.stub.RenderContext(ctx, &selfmodelv1.RenderContextRequest{SelfModel: model.GetName()})
+	cancel()
+	if err != nil {
+		return &callError{"RenderContext", err}
+	}
+	names := make([]string, 0, len(rendered.GetBeliefs()))
+	for _, b := range rendered.GetBeliefs() {
+		names = append(names, b.GetName())
+	}
+	if err := c.expect(
+		check{strings.Contains(rendered.GetText(), statement), "text containing " + quote(statement), quote(rendered.GetText())},
+		check{slices.Contains(names, after.GetName()), "beliefs containing " + quote(after.GetName()), names},
+	); err != nil {
+		return err
+	}
+	fmt.Printf("5. RenderContext -> %q\n", rendered.GetText())
+
+	// 6. Without the API key the service refuses the call.
+	if c.apiKey == "" {
+		fmt.Println("6. skipped: no API key set, so no call without it to compare")
+		return nil
+	}
+	ctx, cancel = c.callContext(false)
+	_, err = c.stub.GetSelfModel(ctx, &selfmodelv1.GetSelfModelRequest{Name: model.GetName()})
+	cancel()
+	if err := c.expect(check{status.Code(err) == codes.Unauthenticated, "UNAUTHENTICATED without the API key", describe(err)}); err != nil {
+		return err
+	}
+	fmt.Printf("6. GetSelfModel without the API key -> %s\n", describe(err))
+	return nil
+}
+
+func (c *client) getOrCreate(userID string) (*selfmodelv1.SelfModel, error) {
+	ctx, cancel := c.callContext(true)
+	defer cancel()
+	model, err := c.stub.GetOrCreateSelfModel(ctx, &selfmodelv1.GetOrCreateSelfModelRequest{
+		ExternalUserId: userID,
+		Scope:          scope,
+	})
+	if err != nil {
+		return nil, &callError{"GetOrCreateSelfModel", err}
+	}
+	return model, nil
+}
+
+// observe records one observation in context "writing" that bears on S, and returns the one
+// belief change it must cause.
+func (c *client) observe(model string, kind selfmodelv1.ObservationType, content string,
+	stance selfmodelv1.Stance) (*selfmodelv1.BeliefChange, error) {
+	ctx, cancel := c.callContext(true)
+	defer cancel()
+	resp, err := c.stub.Observe(ctx, &selfmodelv1.ObserveRequest{
+		SelfModel: model,
+		Observation: &selfmodelv1.Observation{
+			Type:    kind,
+			Content: content,
+			Context: "writing",
+		},
+		Beliefs: []*selfmodelv1.BeliefProposal{{Statement: statement, Stance: stance}},
+	})
+	if err != nil {
+		return nil, &callError{"Observe", err}
+	}
+	changes := resp.GetBeliefChanges()
+	if err := c.expect(check{len(changes) == 1, "exactly one belief change", len(changes)}); err != nil {
+		return nil, err
+	}
+	return changes[0], nil
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= tolerance }
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// describe says how a call ended: OK or its status code and message.
+func describe(err error) string {
+	if err == nil {
+		return "OK"
+	}
+	st := status.Convert(err)
+	return codeName(st.Code()) + ": " + st.Message()
+}
+
+// codeName is a status code's canonical name, e.g. UNAUTHENTICATED.
+func codeName(c codes.Code) string { return code.Code(c).String() }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (crypto/rand, Go 1.24+)
+	return hex.EncodeToString(b)
+}
