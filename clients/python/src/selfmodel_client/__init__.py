@@ -1,0 +1,63 @@
+"""Python client of the selfmodel gRPC service.
+
+with SelfModelClient("localhost:50051", api_key=key) as client:
+    model = client.get_or_create("u-42", "acme-writer")
+    client.observe(model, "Chose the bullet-point summary", type="preference",
+                   beliefs=[supports("Prefers concise output formats")])
+    print(client.render_context(model).text)
+"""
+
+from selfmodel_client.client import SelfModelClient
+from selfmodel_client.errors import (
+    AbortedError,
+    AlreadyExistsError,
+    DeadlineExceededError,
+    FailedPreconditionError,
+    FieldViolation,
+    InvalidArgumentError,
+    NotFoundError,
+    ResourceExhaustedError,
+    SelfModelError,
+    UnauthenticatedError,
+    UnavailableError,
+)
+from selfmodel_client.models import (
+    Belief,
+    BeliefChange,
+    Observation,
+    ObservationType,
+    Observed,
+    Proposal,
+    RenderedContext,
+    SelfModel,
+    contradicts,
+    supports,
+)
+from selfmodel_client.retry import NO_RETRIES, RetryPolicy
+
+__all__ = [
+    "NO_RETRIES",
+    "AbortedError",
+    "AlreadyExistsError",
+    "Belief",
+    "BeliefChange",
+    "DeadlineExceededError",
+    "FailedPreconditionError",
+    "FieldViolation",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "Observation",
+    "ObservationType",
+    "Observed",
+    "Proposal",
+    "RenderedContext",
+    "ResourceExhaustedError",
+    "RetryPolicy",
+    "SelfModel",
+    "SelfModelClient",
+    "SelfModelError",
+    "UnauthenticatedError",
+    "UnavailableError",
+    "contradicts",
+    "supports",
+]

@@ -1,0 +1,1 @@
+"""Generated from protos/ by clients/python/generate; do not edit."""
