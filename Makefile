@@ -17,11 +17,14 @@ export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
-.PHONY: all install venv-build protos launcher run test unit integration lint bench lock clean
+.PHONY: all install service protos launcher clients run test unit integration lint bench lock clean
 
 all: install
 
-install: $(VENV)/.complete $(GEN_STAMP) launcher $(GRPCURL)
+install: service clients
+
+# What the service needs to run and be tried by hand.
+service: $(VENV)/.complete $(GEN_STAMP) launcher $(GRPCURL)
 
 # The path holds the hash of requirements/, so an existing environment is always current;
 # the lock lets parallel builds (two clones, run and test) share one.
@@ -54,8 +57,16 @@ $(GRPCURL):
 launcher:
 	$(PYTHON) -m store.embedded_neo4j build
 
+# The client library and the example program of each language (docs/clients.md): stubs
+# generated from protos/ by each ecosystem's own tools, into caches and git-ignored dirs.
+clients: $(VENV)/.complete
+	PYTHON="$(PY)" clients/python/build
+	BUF="$(VENV)/bin/buf" clients/go/build
+	clients/java/build
+	BUF="$(VENV)/bin/buf" clients/typescript/build
+
 # Serves on 127.0.0.1:50051, backed by the embedded Neo4j (data in .data/neo4j).
-run: install
+run: service
 	"$(PY)" -m service.devrun
 
 # buf breaking compares the protos with the image of the last released API (README, "Layout").
@@ -66,8 +77,12 @@ lint: install
 	cd protos && "$(VENV)/bin/buf" lint
 	cd protos && "$(VENV)/bin/buf" breaking --against releases/v0.1.0.binpb
 
+# The Python client's tests run in a process of their own: the client ships its own copy of
+# the stubs, and after a proto change (until clients/python/generate runs) protobuf would
+# refuse to load the two differing copies in one process; alone, the stale-stub test says so.
 unit: install
 	"$(PY)" -m pytest tests/unit
+	"$(PY)" -m pytest clients/python/tests
 
 integration: install
 	"$(PY)" -m pytest tests/integration
@@ -76,6 +91,7 @@ integration: install
 # SELFMODEL_TEST_NEO4J_URI points at one).
 test: lint
 	"$(PY)" -m pytest tests
+	"$(PY)" -m pytest clients/python/tests
 
 # Observe and read latency with 100 beliefs in a model (own Neo4j and service).
 bench: install
