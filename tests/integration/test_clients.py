@@ -49,6 +49,11 @@ def output_of(completed: subprocess.CompletedProcess[str]) -> str:
 
 
 @pytest.fixture(scope="module")
+def clients_key(neo4j_uri: str) -> str:
+    return create_api_key(neo4j_uri, "clients")
+
+
+@pytest.fixture(scope="module")
 def wrong_service(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A service to which preferences are no evidence at all: a supported belief stays at 0.5."""
     service = ServiceProcess(
@@ -63,9 +68,9 @@ def wrong_service(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_the_example_runs_the_three_call_loop_against_the_service(
-    client: str, service_address: str, neo4j_uri: str
+    client: str, service_address: str, clients_key: str
 ) -> None:
-    completed = run_example(client, service_address, create_api_key(neo4j_uri, "clients"))
+    completed = run_example(client, service_address, clients_key)
     assert completed.returncode == 0, output_of(completed)
     passed = PASSED.search(completed.stdout)
     assert passed is not None, output_of(completed)
@@ -74,9 +79,9 @@ def test_the_example_runs_the_three_call_loop_against_the_service(
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_the_example_fails_when_the_service_answers_wrongly(
-    client: str, wrong_service: str, neo4j_uri: str
+    client: str, wrong_service: str, clients_key: str
 ) -> None:
-    completed = run_example(client, wrong_service, create_api_key(neo4j_uri, "clients"))
+    completed = run_example(client, wrong_service, clients_key)
     assert completed.returncode == 1, output_of(completed)
     assert "FAILED" in completed.stderr, output_of(completed)
     assert PASSED.search(completed.stdout) is None

@@ -12,6 +12,8 @@ import secrets
 import sys
 
 from selfmodel_client import (
+    BeliefChange,
+    Observed,
     SelfModelClient,
     SelfModelError,
     UnauthenticatedError,
@@ -36,6 +38,10 @@ class Checks:
             raise CheckFailed(f"{expected} / got {got!r}")
         self.passed += 1
 
+    def single_change(self, observed: Observed) -> BeliefChange:
+        self.expect(len(observed.changes) == 1, "one belief change", observed.changes)
+        return observed.changes[0]
+
 
 def run(address: str, api_key: str | None, checks: Checks) -> None:
     user_id = f"example-python-{secrets.token_hex(6)}"
@@ -55,8 +61,7 @@ def run(address: str, api_key: str | None, checks: Checks) -> None:
             context="writing",
             beliefs=[supports(STATEMENT)],
         )
-        checks.expect(len(first.changes) == 1, "one belief change", first.changes)
-        created = first.changes[0]
+        created = checks.single_change(first)
         print(
             f"2. Observe(preference, supports) -> {created.kind} {created.belief.name}: "
             f"{created.previous_confidence:.4f} -> {created.belief.confidence:.4f}"
@@ -77,8 +82,7 @@ def run(address: str, api_key: str | None, checks: Checks) -> None:
             context="writing",
             beliefs=[contradicts(STATEMENT)],
         )
-        checks.expect(len(second.changes) == 1, "one belief change", second.changes)
-        weakened = second.changes[0]
+        weakened = checks.single_change(second)
         print(
             f"3. Observe(feedback, contradicts) -> {weakened.kind} {weakened.belief.name}: "
             f"{weakened.previous_confidence:.4f} -> {weakened.belief.confidence:.4f}, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -77,10 +77,7 @@ class Belief:
             context=belief.context,
             version=belief.version,
             state=_named(
-                self_model_pb2.BeliefState.Name,
-                belief.state,
-                ("active", "retracted"),
-                "unspecified",
+                self_model_pb2.BeliefState.Name, belief.state, get_args(BeliefState), "unspecified"
             ),
             etag=belief.etag,
             create_time=_time(belief.create_time, belief.HasField("create_time")),
@@ -129,7 +126,7 @@ class Observation:
             type=_named(
                 observation_pb2.ObservationType.Name,
                 observation.type,
-                tuple(_OBSERVATION_TYPES),
+                get_args(ObservationType),
                 "unspecified",
             ),
             content=observation.content,
@@ -153,7 +150,7 @@ class BeliefChange:
             kind=_named(
                 observation_pb2.ChangeKind.Name,
                 change.kind,
-                ("created", "reinforced", "weakened", "merged", "restated", "retracted"),
+                get_args(ChangeKind),
                 "unspecified",
             ),
             previous_confidence=change.previous_confidence,
