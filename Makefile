@@ -17,7 +17,8 @@ export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
-.PHONY: all install service protos launcher clients run test unit integration lint bench lock clean
+.PHONY: all install service protos launcher clients run test unit integration lint bench lock clean \
+	dev-data
 
 all: install
 
@@ -103,6 +104,10 @@ lock:
 	"$(CACHE)/venv-lock/bin/pip" install -q -r requirements/dev.txt
 	{ echo "# Exact versions of every Python package (the lock); regenerate with 'make lock'."; \
 	  "$(CACHE)/venv-lock/bin/pip" freeze | grep -v -E '^(-e|setuptools)'; } > requirements/constraints.txt
+
+# Refresh tests/data/ from the shared dev sets beside the clone (.ci/check-dev-data compares).
+dev-data:
+	cp "$${SELFMODEL_SHARED_DIR:-../shared}"/data/*.json* tests/data/ && chmod 644 tests/data/*
 
 clean:
 	rm -rf selfmodel .pytest_cache .mypy_cache .ruff_cache
