@@ -116,6 +116,7 @@ def evaluate(
             count("contradiction", "same"), totals["contradiction"]
         ),
         "distinct_merged_rate": _ratio(count("distinct", "same"), totals["distinct"]),
+        "distinct_opposite_rate": _ratio(count("distinct", "opposite"), totals["distinct"]),
         "distinct_accuracy": _ratio(count("distinct", "distinct"), totals["distinct"]),
         "accuracy": _ratio(
             sum(1 for p, v in zip(pairs, verdicts, strict=True) if v == EXPECTED[p.label]),
@@ -123,6 +124,10 @@ def evaluate(
         ),
         "asymmetric_pairs": len(asymmetric),
         "ms_per_judge_call": round(per_call_ms, 4),
+        "kind_accuracy": {
+            f"{label}/{kind}": _ratio(counts[EXPECTED[label]], sum(counts.values()))
+            for (label, kind), counts in sorted(by_kind.items())
+        },
     }
     for pair in asymmetric:
         lines.append(f"  asymmetric: {pair.a!r} | {pair.b!r}")
