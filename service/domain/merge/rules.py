@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from service.domain.merge import lexicon
 from service.domain.merge.text import ATTITUDE, Analysis
 
-_NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il")
+_NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il", "de", "anti")
+_PRIVATIVE_SUFFIX = "less"
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,17 @@ def _prefix_pairs(only_a: set[str], only_b: set[str]) -> list[tuple[str, str]]:
     for x in sorted(only_a):
         for y in sorted(only_b):
             for longer, shorter in ((x, y), (y, x)):
-                for prefix in _NEGATIVE_PREFIXES:
-                    if (
-                        longer.startswith(prefix)
-                        and len(shorter) >= 4
-                        and longer[len(prefix) :].lstrip("_") == shorter
-                    ):
-                        pairs.append((x, y))
+                if len(shorter) < 4:
+                    continue
+                # "careless" / "careful": the privative suffix against the base word.
+                privative = longer.endswith(_PRIVATIVE_SUFFIX) and shorter.startswith(
+                    longer[: -len(_PRIVATIVE_SUFFIX)]
+                )
+                if privative or any(
+                    longer.startswith(prefix) and longer[len(prefix) :].lstrip("_") == shorter
+                    for prefix in _NEGATIVE_PREFIXES
+                ):
+                    pairs.append((x, y))
     return pairs
 
 

@@ -13,121 +13,30 @@ import functools
 import re
 from dataclasses import dataclass
 
+import simplemma
+import snowballstemmer  # type: ignore[import-untyped]
+
 from service.domain.merge import lexicon
 
 ATTITUDE = "attitude"
 
-_IRREGULAR = {
-    "children": "child",
-    "people": "person",
-    "men": "man",
-    "women": "woman",
-    "wrote": "write",
-    "written": "written",
-    "ran": "run",
-    "went": "go",
-    "gone": "go",
-    "bought": "buy",
-    "taught": "teach",
-    "thought": "think",
-    "felt": "feel",
-    "kept": "keep",
-    "left": "left",
-    "chose": "choose",
-    "chosen": "choose",
-    "began": "begin",
-    "begun": "begin",
-    "took": "take",
-    "taken": "take",
-    "gave": "give",
-    "given": "give",
-    "spoke": "speak",
-    "spoken": "speak",
-    "ate": "eat",
-    "eaten": "eat",
-    "drank": "drink",
-    "drunk": "drink",
-    "met": "meet",
-    "led": "lead",
-    "paid": "pay",
-    "said": "say",
-    "sold": "sell",
-    "sent": "send",
-    "spent": "spend",
-    "built": "build",
-    "found": "find",
-    "learnt": "learn",
-    "better": "good",
-    "best": "best",
-    "worse": "bad",
-    "worst": "worst",
-    "data": "data",
-    "news": "news",
-    "series": "series",
-    "always": "always",
-    "made": "make",
-    "had": "have",
-    "has": "have",
-    "does": "do",
-    "did": "do",
-    "analyses": "analysis",
-    "dies": "die",
-    "lies": "lie",
-    "ties": "tie",
-}
-_NO_S_STRIP = ("ss", "us", "is", "ous", "ics", "sis")
-_DOUBLED = re.compile(r"([bdfgklmnprtz])\1$")
-
-
-_VOWELS = frozenset("aeiou")
-
-
-def _needs_e(w: str) -> bool:
-    """After '-ing'/'-ed' came off: does the base word end in a silent 'e'?"""
-    if w.endswith(("at", "bl", "iz", "yz", "ag", "ar", "ur", "ir", "v", "dg", "ak", "nc", "rg")):
-        return True
-    if len(w) == 2:
-        return w[0] in _VOWELS and w[1] not in _VOWELS
-    return (
-        len(w) <= 4
-        and w[-1] not in _VOWELS
-        and w[-1] not in "wxy"
-        and w[-2] in _VOWELS
-        and w[-3] not in _VOWELS
-    )
+# Stemming is Snowball's English (Porter2) stemmer; irregular forms it cannot reach
+# ("ran", "bought", "children") go through simplemma's English lemma dictionary first.
+# Both are maintained libraries with their data in the wheel (docs/merging.md, "Reading").
+_SNOWBALL = snowballstemmer.stemmer("english")
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light, deterministic suffix stripper: consistent, not linguistically exact."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if len(word) <= 3 or not word.isalpha() or word in lexicon.STOPWORDS:
+    """The word's Snowball stem; an irregular form is lemmatized first ("ran" -> "run")."""
+    if len(word) <= 2 or not word.isalpha() or word in lexicon.STOPWORDS:
         return word
-    w = word
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("sses", "shes", "ches", "xes", "zes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(_NO_S_STRIP):
-        w = w[:-1]
-    if w.endswith("ing") and len(w) >= 5 and _VOWELS & set(w[:-3]):
-        w = w[:-3]
-        if _DOUBLED.search(w):
-            w = w[:-1]
-        elif _needs_e(w):
-            w += "e"
-    elif w.endswith("ied") and len(w) >= 5:
-        w = w[:-3] + "y"
-    elif w.endswith("ed") and len(w) >= 4 and not w.endswith("eed") and _VOWELS & set(w[:-2]):
-        w = w[:-2]
-        if _DOUBLED.search(w):
-            w = w[:-1]
-        elif _needs_e(w):
-            w += "e"
-    elif w.endswith("ly") and len(w) >= 6:
-        w = w[:-2]
-    return w
+    stemmed: str = _SNOWBALL.stemWord(word)
+    if stemmed == word:
+        lemma = simplemma.lemmatize(word, lang="en")
+        if lemma != word and lemma.isalpha():
+            stemmed = _SNOWBALL.stemWord(lemma)
+    return stemmed
 
 
 def _stem_phrase(phrase: str) -> str:
@@ -225,6 +134,12 @@ _PREFER_TO = re.compile(
     r"(?:[\w'-]*[^g\s]|[\w'-]+ing(?=\s+to\s+[\w'-]+ing\b)))\s+to\s+"
 )
 _NON_PREFIX = re.compile(r"\bnon-")
+# "Keeps notifications on" / "off": a bare "on" or "off" that ends a clause is a switch.
+_SWITCH = re.compile(
+    r"(?<!switched )(?<!turned )(?<!turn )(?<!turns )\b(on|off)\b"
+    r"(?=\s*(?:$|[,.;!?)]|(?:when|while|during|at|in|for|and|but|by|all|always|usually"
+    r"|after|before|unless|most)\b))"
+)
 # "wants X replaced with Y" / "replaced X with Y": Y instead of X.
 _REPLACED_PASSIVE = re.compile(
     r"\b(wants?|wanted|prefers?|likes?|asks?\s+for|would\s+like)\s+([^,;.]+?)\s+"
@@ -289,6 +204,7 @@ def words(statement: str) -> list[str]:
     text = _REPLACED_ACTIVE.sub(r"switched to \2 instead of \1", text)
     text = _REPLACED_PASSIVE.sub(r"\1 \3 instead of \2", text)
     text = _NON_PREFIX.sub("non ", text)
+    text = _SWITCH.sub(r"switched \1", text)
     out: list[str] = []
     for word in _WORD.findall(text):
         out.extend(_EXPANSIONS.get(word, word).split())
@@ -296,8 +212,8 @@ def words(statement: str) -> list[str]:
 
 
 def _comparative_bases(token: str) -> list[str]:
-    """Possible base words of a comparative or superlative ('bigger' -> 'bigg', 'big')."""
-    for suffix in ("est", "er"):
+    """Possible base words of a comparative, superlative or adverb ("bigger" -> "big")."""
+    for suffix in ("est", "er", "li"):  # "li": Snowball's stem of an adverb's "-ly"
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             base = token[: -len(suffix)]
             bases = [base, base[:-1], base + "e"]
