@@ -232,7 +232,11 @@ def plan_proposal(
         changes.append(change(target, proposal.stance, kind, _why(judgement), conflicts))
         predictions.append(Prediction(target.confidence, proposal.stance is Stance.SUPPORTS))
     if proposal.stance is Stance.SUPPORTS:
+        # Only an opposite about the same object in the same qualifiers is evidence
+        # against the other belief; a looser one is linked as a conflict, no more.
         for candidate, judgement in opposites:
+            if not judgement.same_subject:
+                continue
             opposite = candidate.belief
             changes.append(
                 change(opposite, Stance.CONTRADICTS, ChangeKind.WEAKENED, _why(judgement))

@@ -259,3 +259,21 @@ def test_parallel_observations_lose_no_evidence_and_make_one_belief(
     )
     assert (records[0]["beliefs"], records[0]["supports"]) == (1, parallel)
     assert belief.confidence == max(r.belief_changes[0].belief.confidence for r in responses)
+
+
+def test_opposite_looking_statements_about_other_topics_weaken_nothing(
+    stub: SelfModelServiceStub,
+) -> None:
+    """Forty styles about forty topics: each is a belief of its own, none weakens another."""
+    model = create_model(stub)
+    styles = itertools.cycle(["concise", "detailed", "visual", "formal"])
+    for topic, style in zip(range(1, 41), styles, strict=False):
+        statement = f"Prefers {style} answers about topic {topic}"
+        response = observe(stub, model.name, (statement, SUPPORTS, ""), content=statement)
+        kinds = [change.kind for change in response.belief_changes]
+        assert kinds == [observation_pb2.CHANGE_KIND_CREATED], (statement, response)
+    beliefs = get_model(stub, model.name).beliefs
+    assert len(beliefs) == 40
+    for belief in beliefs:
+        history = versions(stub, belief.name).versions
+        assert [v.change_kind for v in history] == [observation_pb2.CHANGE_KIND_CREATED], belief

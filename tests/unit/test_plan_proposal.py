@@ -22,14 +22,16 @@ VERDICTS = {
     ("Prefers dark mode", "Prefers dark mode"): Verdict.SAME,
     ("Prefers dark mode", "Likes a dark theme"): Verdict.SAME,
     ("Prefers dark mode", "Prefers light mode"): Verdict.OPPOSITE,
+    ("Prefers dark mode", "Prefers light mode when reading outdoors"): Verdict.OPPOSITE,
 }
+OTHER_SUBJECT = {("Prefers dark mode", "Prefers light mode when reading outdoors")}
 
 
 def table_judge(
     existing: str, proposed: str, _a: Sequence[float], _b: Sequence[float]
 ) -> Judgement:
     verdict = VERDICTS.get((existing, proposed), Verdict.DISTINCT)
-    return Judgement(verdict, 0.9, "table")
+    return Judgement(verdict, 0.9, "table", same_subject=(existing, proposed) not in OTHER_SUBJECT)
 
 
 def belief(statement: str, belief_id: str = "b1", weight: float = 0.8) -> Candidate:
@@ -106,6 +108,15 @@ def test_supporting_the_opposite_creates_it_weakens_the_first_and_links_them() -
     assert weakened.confidence < existing.belief.confidence
     assert weakened.confidence > MODEL.prior  # lowered, not erased
     assert [p.confirmed for p in result.predictions] == [False]
+
+
+def test_an_opposite_about_another_subject_is_linked_but_weakens_nothing() -> None:
+    existing = belief("Prefers dark mode")
+    result = plan("Prefers light mode when reading outdoors", Stance.SUPPORTS, existing)
+    [created] = result.changes
+    assert created.kind is ChangeKind.CREATED
+    assert created.conflicts_with == ("b1",)
+    assert result.predictions == ()
 
 
 def test_opposites_are_never_merged() -> None:
