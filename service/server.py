@@ -21,6 +21,7 @@ from service.api.self_model_servicer import SelfModelServicer
 from service.application import Dependencies, UseCases
 from service.auth import ApiKeyAuthenticator, Authenticator, FixedTenantAuthenticator
 from service.config import Settings
+from service.domain.merge import load_merge_models
 from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
 from service.health_watch import Neo4jHealthWatch
 from service.observability import Telemetry
@@ -55,6 +56,8 @@ async def serve(settings: Settings) -> None:
     """Runs until SIGINT or SIGTERM, then lets in-flight calls finish and closes the store."""
     telemetry = Telemetry()
     embedder = await asyncio.to_thread(load_embedder, settings)
+    # The merge judge's models load now, not on the first Observe.
+    await asyncio.to_thread(load_merge_models)
     store = GraphStore.open(settings.neo4j, on_retry=telemetry.transaction_retried)
     await ensure_schema(store, embedder.dimensions)
     await store.run_schema(API_KEY_SCHEMA)

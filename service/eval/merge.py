@@ -31,6 +31,8 @@ class Pair:
     b: str
     label: str
     kind: str
+    group: str = ""
+    """the topic cluster the pair was written around, if the file says"""
 
 
 def load_pairs(path: Path) -> list[Pair]:
@@ -42,7 +44,9 @@ def load_pairs(path: Path) -> list[Pair]:
             row = json.loads(line)
             if row["label"] not in LABELS:
                 raise ValueError(f"{path}:{number}: unknown label {row['label']!r}")
-            pairs.append(Pair(row["a"], row["b"], row["label"], row.get("kind", "")))
+            pairs.append(
+                Pair(row["a"], row["b"], row["label"], row.get("kind", ""), row.get("cluster", ""))
+            )
     return pairs
 
 

@@ -60,7 +60,7 @@ def test_statement_key_ignores_case_spacing_and_trailing_punctuation() -> None:
         ("Prefers Rust over Go for systems work", "Prefers Go over Rust for systems work"),
         ("Always backs up their laptop", "Never backs up their laptop"),
         ("Enjoys long bike rides", "Hates long bike rides"),
-        ("Wants verbose log output", "Wants terse log output"),
+        ("Wants long log output", "Wants terse log output"),
         ("Reads the news only on paper", "Reads the news only online"),
         # a role against a negated activity of the same word family
         ("Is a pharmacist", "Has never worked in a pharmacy"),
@@ -70,6 +70,9 @@ def test_statement_key_ignores_case_spacing_and_trailing_punctuation() -> None:
         # "replaced" is against what it replaces
         ("Wants filler words replaced with plain statements", "Wants filler words kept in"),
         ("Checks the weather only once a day", "Checks the weather constantly"),
+        # a different value for the same thing
+        ("Goes to bed at 10pm", "Goes to bed at 2am"),
+        ("Keeps notifications on", "Keeps notifications off"),
         # fear is an attitude against
         ("Enjoys flying", "Is terrified of flying"),
     ],
@@ -87,11 +90,10 @@ def test_opposites_are_never_merged(embed: Embed, a: str, b: str) -> None:
         ("The user prefers espresso", "Espresso is preferred by the user"),
         ("Likes jazz and blues", "Likes blues and jazz"),
         ("Seems to enjoy sci-fi novels", "Appears to like sci-fi novels"),
-        # abbreviation, role noun against a sentence, comparatives, mixed attitude words
+        # abbreviation, role noun against a sentence, comparatives
         ("Uses a VPN on public Wi-Fi", "Uses a virtual private network on public Wi-Fi"),
         ("Nurse", "Works as a nurse"),
         ("Prefers bigger monitors", "Likes larger screens"),
-        ("Is impatient with slow websites", "Gets annoyed when web pages load slowly"),
     ],
 )
 def test_paraphrases_are_merged(embed: Embed, a: str, b: str) -> None:
@@ -116,6 +118,29 @@ def test_paraphrases_are_merged(embed: Embed, a: str, b: str) -> None:
 )
 def test_different_beliefs_are_not_merged(embed: Embed, a: str, b: str) -> None:
     assert judged(embed, a, b).verdict is not Verdict.SAME
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # opposite-looking words about other topics, contexts or numbered things
+        ("Prefers detailed answers about databases", "Prefers concise answers about billing"),
+        ("Wants long explanations when debugging", "Wants short explanations when browsing docs"),
+        ("Prefers concise answers about topic 3", "Prefers detailed answers about topic 7"),
+    ],
+)
+def test_opposite_words_about_different_things_are_distinct(
+    embed: Embed, a: str, b: str
+) -> None:
+    judgement = judged(embed, a, b)
+    assert judgement.verdict is Verdict.DISTINCT, judgement
+    assert not judgement.same_subject
+
+
+def test_an_opposite_about_the_same_thing_has_the_same_subject(embed: Embed) -> None:
+    judgement = judged(embed, "Prefers concise answers", "Prefers detailed answers")
+    assert judgement.verdict is Verdict.OPPOSITE, judgement
+    assert judgement.same_subject
 
 
 def test_a_judge_call_is_fast(embed: Embed) -> None:

@@ -76,3 +76,16 @@ def test_values_names_and_qualifiers_are_compared(
     a: str, b: str, expected: tuple[bool, bool, bool]
 ) -> None:
     assert compared(a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Replies to emails within an hour", "Usually takes a few days to reply to emails"),
+        ("The build finishes in under a minute", "The build takes about 10 minutes"),
+        ("Syncs the calendar every hour", "Syncs the calendar every minute"),
+        ("Checks messages every 10 minutes", "Checks messages three times a day"),
+    ],
+)
+def test_durations_and_rates_that_differ_clash(a: str, b: str) -> None:
+    assert compared(a, b)[0]

@@ -48,6 +48,7 @@ _NUMBER_WORDS = {
     "sixty": 60,
     "hundred": 100,
     "couple": 2,
+    "both": 2,
     "dozen": 12,
     "single": 1,
     "once": 1,
@@ -56,6 +57,8 @@ _NUMBER_WORDS = {
 }
 # How many times per week a period word means.
 _PERIODS = {
+    "second": 604800.0,
+    "minute": 10080.0,
     "hour": 168.0,
     "hourly": 168.0,
     "day": 7.0,
@@ -192,13 +195,50 @@ def _number(word: str) -> str | None:
     return None
 
 
+_COUNTS = frozenset(["times", "once", "twice", "thrice"])
+_VAGUE_AMOUNTS = frozenset(["few", "several", "couple", "many"])
+
+
+def _rate_or_duration(ws: list[str], i: int, period: float) -> float | str | None:
+    """What the period word at `i` says: a rate in times a week ("every day", "twice a
+    week", "every 10 minutes", "5 cups per day"), a duration ("10 minutes", "a few days",
+    "within an hour" -> '10minute', 'fewday', '1hour'), or nothing."""
+    before = ws[i - 1] if i > 0 else ""
+    earlier = ws[i - 2] if i > 1 else ""
+    unit = ws[i].removesuffix("s")
+    if before in ("every", "each"):
+        return period
+    if earlier in ("every", "each") and _number(before) is not None:
+        count = _number(before)
+        return period / float(count) if count and count.isdigit() and count != "0" else period
+    if before in ("a", "an", "per"):
+        if earlier in _COUNTS or before == "per":
+            count = _number(ws[i - 3] if earlier == "times" and i >= 3 else earlier)
+            return (float(count) if count and count.isdigit() else 1.0) * period
+        return f"1{unit}"
+    if before in _VAGUE_AMOUNTS:
+        return f"few{unit}"
+    amount = _number(before)
+    if amount is not None and before not in _COUNTS:
+        return f"{amount}{unit}"
+    return None
+
+
 def _period(word: str) -> float | None:
     """Times a week of a period word ('days' -> 7.0), or None."""
     return _PERIODS.get(word, _PERIODS.get(word[:-1]) if word.endswith("s") else None)
 
 
 def _is_content(word: str) -> bool:
-    return word.isalpha() and word not in lexicon.STOPWORDS and word not in _QUALIFIER_MARKERS
+    return (
+        word.isalpha()
+        and word not in lexicon.STOPWORDS
+        and word not in _QUALIFIER_MARKERS
+        and word not in _VALUE_PREFIXES
+        and word not in _NUMBER_WORDS
+        and word not in _COUNTS
+        and word not in lexicon.EXCLUSIVES
+    )
 
 
 @functools.lru_cache(maxsize=8192)
@@ -218,19 +258,20 @@ def structure(statement: str) -> Structure:
         if word in _RATE_ADJECTIVES and rate is None:
             rate = _PERIODS[word]
         period = _period(word)
-        if before in ("every", "each", "a", "per") and period is not None and rate is None:
-            # "every day", "once a week", "three times a week": the count comes before.
-            count = None
-            if before in ("a", "per") and i >= 2:
-                count = _number(ws[i - 3] if ws[i - 2] == "times" and i >= 3 else ws[i - 2])
-            times = float(count) if count is not None and count.isdigit() else 1.0
-            rate = times * period
+        if period is not None:
+            read = _rate_or_duration(ws, i, period)
+            if isinstance(read, float):
+                rate = read if rate is None else rate
+            elif read is not None:
+                values.add(read)
         number = _number(word)
         if number is not None and word not in ("once", "twice", "thrice", "single"):
             if after in ("am", "pm"):
                 number += after
             if after == "times" or (after in ("a", "per") and i + 2 < len(ws)):
-                pass  # a count in a rate, read above
+                pass  # a count in a rate, read with its period
+            elif _period(after) is not None:
+                pass  # a duration ("10 minutes"), read with its period
             elif (
                 before.isalpha()
                 and before not in _VALUE_PREFIXES
