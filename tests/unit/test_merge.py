@@ -129,9 +129,7 @@ def test_different_beliefs_are_not_merged(embed: Embed, a: str, b: str) -> None:
         ("Prefers concise answers about topic 3", "Prefers detailed answers about topic 7"),
     ],
 )
-def test_opposite_words_about_different_things_are_distinct(
-    embed: Embed, a: str, b: str
-) -> None:
+def test_opposite_words_about_different_things_are_distinct(embed: Embed, a: str, b: str) -> None:
     judgement = judged(embed, a, b)
     assert judgement.verdict is Verdict.DISTINCT, judgement
     assert not judgement.same_subject
