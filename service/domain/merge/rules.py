@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from service.domain.merge import lexicon
-from service.domain.merge.text import ATTITUDE, Analysis
+from service.domain.merge.text import ATTITUDE, Analysis, same_family
 
 _NEGATIVE_PREFIXES = ("un", "non", "dis", "in", "im", "ir", "il", "de", "anti")
 _PRIVATIVE_SUFFIX = "less"
@@ -131,12 +131,7 @@ def _fuzzy_pairs(only_a: set[str], only_b: set[str]) -> list[tuple[str, str]]:
         for y in sorted(only_b):
             if x[-1] in "+-" or y[-1] in "+-":
                 continue
-            common = 0
-            for cx, cy in zip(x, y, strict=False):
-                if cx != cy:
-                    break
-                common += 1
-            if common >= 5 and common >= 0.75 * min(len(x), len(y)):
+            if same_family(x, y):
                 pairs.append((x, y))
     return pairs
 

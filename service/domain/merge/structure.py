@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from service.domain.merge import lexicon
-from service.domain.merge.text import LEXICON, stem, words
+from service.domain.merge.text import LEXICON, same_family, stem, words
 
 _NUMBER_WORDS = {
     "zero": 0,
@@ -300,17 +300,11 @@ def structure(statement: str) -> Structure:
 def _named(qualifier: str, other: set[str]) -> bool:
     """Whether the other statement names the qualifier: the same stem, a word of the same
     family ('pharmacy' / 'pharmacist'), or a scale word (the reversal itself)."""
-    if qualifier in other or qualifier in LEXICON.poles:
-        return True
-    for word in other:
-        common = 0
-        for x, y in zip(qualifier, word, strict=False):
-            if x != y:
-                break
-            common += 1
-        if common >= 5 and common >= 0.75 * min(len(qualifier), len(word)):
-            return True
-    return False
+    return (
+        qualifier in other
+        or qualifier in LEXICON.poles
+        or any(same_family(qualifier, word) for word in other)
+    )
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,17 @@ def stem(word: str) -> str:
     return stemmed
 
 
+def same_family(x: str, y: str) -> bool:
+    """Stems of one word family that the stemmer left apart ('violence' / 'violent',
+    'pharmacy' / 'pharmacist'): a long common beginning."""
+    common = 0
+    for cx, cy in zip(x, y, strict=False):
+        if cx != cy:
+            break
+        common += 1
+    return common >= 5 and common >= 0.75 * min(len(x), len(y))
+
+
 def _stem_phrase(phrase: str) -> str:
     return "_".join(stem(part) for part in phrase.strip().split("_") if part)
 
