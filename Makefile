@@ -105,9 +105,9 @@ lock:
 	{ echo "# Exact versions of every Python package (the lock); regenerate with 'make lock'."; \
 	  "$(CACHE)/venv-lock/bin/pip" freeze | grep -v -E '^(-e|setuptools)'; } > requirements/constraints.txt
 
-# Refresh tests/data/ from the shared dev sets beside the clone (.ci/check-dev-data compares).
+# Refresh tests/data/ from the shared dev sets beside the clone (CI compares them).
 dev-data:
-	cp "$${SELFMODEL_SHARED_DIR:-../shared}"/data/*.json* tests/data/ && chmod 644 tests/data/*
+	bash .ci/check-dev-data --refresh
 
 clean:
 	rm -rf selfmodel .pytest_cache .mypy_cache .ruff_cache
