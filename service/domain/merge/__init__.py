@@ -117,7 +117,7 @@ def _forbids_same(s: Signals, c: Comparison) -> str | None:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Where the pair model's probabilities turn into verdicts (chosen by
+    """Where the two models' combined probabilities turn into verdicts (chosen by
     `python -m service.eval.tune_merge` on held-out training clusters)."""
 
     same: float
@@ -134,7 +134,7 @@ class Thresholds:
 
 
 def _by_rule(s: Signals, c: Comparison) -> Judgement | None:
-    """A verdict the words and structure settle without the pair model."""
+    """A verdict the words and structure settle without the models."""
     different = _different_things(s, c)
     if different is not None:
         return Judgement(Verdict.DISTINCT, 0.9, different)
