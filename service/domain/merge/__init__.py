@@ -209,12 +209,15 @@ def judge(
     features, s, c, cosine = pair_features(
         existing, proposed, existing_embedding, proposed_embedding
     )
-    settled = _by_rule(s, c)
-    if settled is not None:
-        return dataclasses.replace(settled, same_subject=_same_subject(s, c))
-    classifier, pair_model, thresholds = load_merge_models()
-    p = combine(classifier.probabilities(features), pair_model.probabilities(existing, proposed))
-    return decide(p, s, c, cosine, thresholds)
+    judgement = _by_rule(s, c)
+    if judgement is None:
+        # Only what the rules leave open pays for the models.
+        classifier, pair_model, thresholds = load_merge_models()
+        p = combine(
+            classifier.probabilities(features), pair_model.probabilities(existing, proposed)
+        )
+        judgement = _by_model(p, s, c, cosine, thresholds)
+    return dataclasses.replace(judgement, same_subject=_same_subject(s, c))
 
 
 __all__ = [
