@@ -9,7 +9,8 @@ from typing import Any, Final, LiteralString
 
 from neo4j.graph import Node
 
-from service.domain.beliefs import Candidate, PlannedChange
+from service.domain.beliefs import Candidate, LearnedFrom, PlannedChange
+from service.domain.learning import LearnedBelief
 from service.domain.model import (
     Belief,
     BeliefOrder,
@@ -33,14 +34,18 @@ BELIEF_EMBEDDING_INDEX: Final[LiteralString] = "belief_embedding"
 
 # Relationship types cannot be parameters: one literal clause per stance.
 _EVIDENCE_EDGE: dict[Stance, LiteralString] = {
-    Stance.SUPPORTS: "CREATE (o)-[:SUPPORTS {weight: $weight, create_time: $now}]->(b)\n",
-    Stance.CONTRADICTS: "CREATE (o)-[:CONTRADICTS {weight: $weight, create_time: $now}]->(b)\n",
+    Stance.SUPPORTS: (
+        "CREATE (o)-[:SUPPORTS {weight: $weight, create_time: $now, reason: $reason}]->(b)\n"
+    ),
+    Stance.CONTRADICTS: (
+        "CREATE (o)-[:CONTRADICTS {weight: $weight, create_time: $now, reason: $reason}]->(b)\n"
+    ),
 }
 
 # The properties of a belief `b` that reads need: not its embedding (~3 KiB).
 _BELIEF_PROPERTIES: LiteralString = """{
   .id, .self_model_id, .statement, .confidence, .context, .version, .change_kind,
-  .create_time, .update_time, .evidence, .evidence_time, .state
+  .create_time, .update_time, .evidence, .evidence_time, .state, .inventory_key
 }"""
 _BELIEF: LiteralString = "b " + _BELIEF_PROPERTIES + " AS b"
 
@@ -157,6 +162,25 @@ class BeliefRepository:
         )
         return [to_belief_as_of(record["b"], record["v"]) async for record in result]
 
+    async def learned(self, self_model_id: str) -> list[LearnedBelief]:
+        """The model's beliefs that follow an inventory entry."""
+        result = await self._tx.run(
+            """
+            MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})-[:HOLDS]->(b:Belief)
+            WHERE b.inventory_key IS NOT NULL
+            RETURN """
+            + _BELIEF
+            + ", b.inventory_key AS key, b.inventory_favors_statement AS favors_statement",
+            self_model_id=self_model_id,
+        )
+        return [
+            LearnedBelief(
+                to_belief(record["b"]),
+                LearnedFrom(record["key"], bool(record["favors_statement"])),
+            )
+            async for record in result
+        ]
+
     async def merge_candidates(
         self,
         self_model_id: str,
@@ -262,7 +286,8 @@ class BeliefRepository:
             + """)
             CREATE (v)-[:CAUSED_BY]->(o)
             """
-            + _EVIDENCE_EDGE[change.stance]
+            + _evidence_edge(change)
+            + _LEARNED_FROM
             + """
             WITH m, b AS n
             CALL db.create.setNodeVectorProperty(n, 'embedding', $embedding)
@@ -297,8 +322,14 @@ class BeliefRepository:
         version_id: str,
         change_index: int,
         now: datetime,
+        statement_key: str | None = None,
+        embedding: Sequence[float] | None = None,
     ) -> Belief:
-        """Appends a version to `target` and moves its current state; older versions stay."""
+        """Appends a version to `target` and moves its current state; older versions stay.
+
+        A change of statement (an inventory belief restated) also needs its new
+        `statement_key` and `embedding`.
+        """
         query: LiteralString = (
             """
             MATCH (b:Belief {id: $belief_id, tenant: $tenant})
@@ -307,14 +338,23 @@ class BeliefRepository:
             MATCH (o:Observation {id: $observation_id, tenant: $tenant})
             SET b.confidence = $confidence, b.version = $version, b.update_time = $now,
                 b.evidence = $evidence, b.evidence_time = $now, b.change_kind = $change_kind,
-                b.state = $state
+                b.state = $state, b.statement = $statement,
+                b.statement_key = coalesce($statement_key, b.statement_key),
+                b.inventory_favors_statement = coalesce(
+                  $favors_statement, b.inventory_favors_statement)
             CREATE (b)-[:HAS_VERSION]->(v:BeliefVersion """
             + _VERSION_PROPERTIES
             + """)-[:PREVIOUS_VERSION]->(previous)
             CREATE (v)-[:CAUSED_BY]->(o)
             """
-            + _EVIDENCE_EDGE[change.stance]
-            + "RETURN "
+            + _evidence_edge(change)
+            + """
+            WITH b
+            CALL (b) {
+              WITH b WHERE $embedding IS NOT NULL
+              CALL db.create.setNodeVectorProperty(b, 'embedding', $embedding)
+            }
+            RETURN """
             + _BELIEF
         )
         result = await self._tx.run(
@@ -324,6 +364,8 @@ class BeliefRepository:
             version_id=version_id,
             change_index=change_index,
             now=now,
+            statement_key=statement_key,
+            embedding=None if embedding is None else list(embedding),
             **_change_parameters(change),
         )
         record = await result.single(strict=True)
@@ -376,7 +418,8 @@ class BeliefRepository:
               OPTIONAL MATCH (o:Observation)-[e:SUPPORTS|CONTRADICTS]->(b)
               WITH o, e ORDER BY o.occur_time DESC, o.id
               RETURN collect(CASE WHEN o IS NULL THEN NULL
-                                  ELSE {observation: o, weight: e.weight, stance: type(e)}
+                                  ELSE {observation: o, weight: e.weight, stance: type(e),
+                                        reason: e.reason}
                              END) AS evidence
             }
             CALL (b) {
@@ -416,7 +459,12 @@ class BeliefRepository:
         if record is None:
             return None
         links = [
-            (item["stance"], EvidenceLink(to_observation(item["observation"]), item["weight"]))
+            (
+                item["stance"],
+                EvidenceLink(
+                    to_observation(item["observation"]), item["weight"], item["reason"] or ""
+                ),
+            )
             for item in record["evidence"]
         ]
         return Provenance(
@@ -468,8 +516,25 @@ class BeliefRepository:
         ]
 
 
+def _evidence_edge(change: PlannedChange) -> LiteralString:
+    return _EVIDENCE_EDGE[change.stance] if change.evidence_edge else ""
+
+
+# Links a new belief `b` to the inventory entry it follows ($entry_key null: none).
+_LEARNED_FROM: LiteralString = """
+FOREACH (key IN CASE WHEN $entry_key IS NULL THEN [] ELSE [$entry_key] END |
+  MERGE (e:InventoryEntry {tenant: $tenant, scope: m.scope, key: key})
+  CREATE (b)-[:LEARNED_FROM]->(e)
+  SET b.inventory_key = key, b.inventory_favors_statement = $favors_statement
+)
+"""
+
+
 def _change_parameters(change: PlannedChange) -> dict[str, Any]:
+    learned = change.learned_from
     return {
+        "entry_key": None if learned is None else learned.key,
+        "favors_statement": None if learned is None else learned.favors_statement,
         "statement": change.statement,
         "context": change.context,
         "confidence": change.confidence,

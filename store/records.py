@@ -58,6 +58,7 @@ def to_belief(node: Node | Mapping[str, Any]) -> Belief:
         update_time=to_datetime(node["update_time"]),
         evidence=Evidence(weight=node["evidence"], as_of=to_datetime(node["evidence_time"])),
         state=_state(node),
+        inventory_key=node.get("inventory_key") or "",
     )
 
 
@@ -91,6 +92,7 @@ def to_belief_version(
         valid_to=None if valid_to is None else to_datetime(valid_to),
         observation_id=version["observation_id"],
         state=_state(version),
+        reason=version.get("reason") or "",
     )
 
 

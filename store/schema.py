@@ -6,6 +6,7 @@ from typing import LiteralString
 
 from store.beliefs import BELIEF_EMBEDDING_INDEX
 from store.graph import GraphStore
+from store.inventories import INVENTORY_SCHEMA
 
 DEFAULT_TENANT = "default"
 """The tenant of data written before the service had tenants, and of auth-off mode."""
@@ -62,5 +63,6 @@ async def ensure_schema(store: GraphStore, embedding_dimensions: int) -> None:
     """Migrates old data, creates what is missing and waits until every index is online."""
     await store.run_schema(_MIGRATIONS)
     await store.run_schema(_CONSTRAINTS_AND_INDEXES)
+    await store.run_schema(INVENTORY_SCHEMA)
     await store.run_schema((_vector_index(embedding_dimensions),))
     await store.run_schema(("CALL db.awaitIndexes(300)",))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from store.beliefs import BeliefRepository
+from store.inventories import InventoryRepository
 from store.observations import ObservationRepository
 from store.scoped import TenantScopedTransaction
 from store.self_models import SelfModelRepository
@@ -16,3 +17,4 @@ class StoreTransaction:
         self.self_models = SelfModelRepository(tx)
         self.observations = ObservationRepository(tx)
         self.beliefs = BeliefRepository(tx)
+        self.inventories = InventoryRepository(tx)

@@ -36,7 +36,7 @@ _OBSERVATION_TYPES: dict[observation_pb2.ObservationType.ValueType, ObservationT
     observation_pb2.OBSERVATION_TYPE_FEEDBACK: ObservationType.FEEDBACK,
     observation_pb2.OBSERVATION_TYPE_ASSERTION: ObservationType.ASSERTION,
 }
-_OBSERVATION_TYPE_VALUES = {domain: proto for proto, domain in _OBSERVATION_TYPES.items()}
+OBSERVATION_TYPE_VALUES = {domain: proto for proto, domain in _OBSERVATION_TYPES.items()}
 
 _STANCES: dict[observation_pb2.Stance.ValueType, Stance] = {
     observation_pb2.STANCE_SUPPORTS: Stance.SUPPORTS,
@@ -126,6 +126,7 @@ def belief_message(belief: Belief) -> self_model_pb2.Belief:
         update_time=timestamp(belief.update_time),
         state=_BELIEF_STATES[belief.state],
         etag=belief.etag,
+        inventory_key=belief.inventory_key,
     )
 
 
@@ -145,7 +146,7 @@ def self_model_message(model: SelfModel) -> self_model_pb2.SelfModel:
 def observation_message(observation: Observation) -> observation_pb2.Observation:
     return observation_pb2.Observation(
         name=names.observation_name(observation.self_model_id, observation.id),
-        type=_OBSERVATION_TYPE_VALUES[observation.type],
+        type=OBSERVATION_TYPE_VALUES[observation.type],
         content=observation.content,
         context=observation.context,
         occur_time=timestamp(observation.occur_time),
@@ -174,6 +175,7 @@ def belief_version_message(version: BeliefVersion) -> history_pb2.BeliefVersion:
         change_kind=_CHANGE_KINDS[version.kind],
         valid_from=timestamp(version.valid_from),
         observation=names.observation_name(version.self_model_id, version.observation_id),
+        reason=version.reason,
     )
     if version.valid_to is not None:
         message.valid_to.CopyFrom(timestamp(version.valid_to))
@@ -182,7 +184,7 @@ def belief_version_message(version: BeliefVersion) -> history_pb2.BeliefVersion:
 
 def _evidence_message(link: EvidenceLink) -> history_pb2.Evidence:
     return history_pb2.Evidence(
-        observation=observation_message(link.observation), weight=link.weight
+        observation=observation_message(link.observation), weight=link.weight, reason=link.reason
     )
 
 

@@ -8,13 +8,14 @@ from google.protobuf import empty_pb2
 
 from selfmodel.v1 import (
     history_pb2,
+    inventory_pb2,
     self_model_pb2,
     self_model_service_pb2_grpc,
 )
 from selfmodel.v1 import (
     self_model_service_pb2 as messages,
 )
-from service.api import convert
+from service.api import convert, convert_inventory
 from service.api.calls import CallGate, server_stream, unary
 from service.application import BeliefListing, BeliefRead, SelfModelRef, UseCases
 from service.domain import names
@@ -27,6 +28,8 @@ class SelfModelServicer(self_model_service_pb2_grpc.SelfModelServiceServicer):
         self._recorder = use_cases.recorder
         self._reader = use_cases.reader
         self._watcher = use_cases.watcher
+        self._inventories = use_cases.inventories
+        self._adapter = use_cases.adapter
         self.gate = gate
 
     @unary
@@ -211,9 +214,55 @@ class SelfModelServicer(self_model_service_pb2_grpc.SelfModelServiceServicer):
             request.min_confidence,
             request.max_beliefs,
         )
+        self_model_id = names.parse_self_model_name(request.self_model, "self_model")
         return messages.RenderContextResponse(
-            text=rendered.text, beliefs=[convert.belief_message(b) for b in rendered.beliefs]
+            text=rendered.text,
+            beliefs=[convert.belief_message(b) for b in rendered.beliefs],
+            adaptations=[
+                convert_inventory.adaptation_message(self_model_id, a) for a in rendered.adaptations
+            ],
         )
+
+    @unary
+    async def PutBeliefInventory(
+        self, request: messages.PutBeliefInventoryRequest, tenant: str
+    ) -> inventory_pb2.BeliefInventory:
+        inventory = await self._inventories.put(
+            tenant,
+            request.inventory.scope.strip(),
+            convert_inventory.inventory_entries(request.inventory),
+            request.etag,
+        )
+        return convert_inventory.inventory_message(inventory)
+
+    @unary
+    async def GetBeliefInventory(
+        self, request: messages.GetBeliefInventoryRequest, tenant: str
+    ) -> inventory_pb2.BeliefInventory:
+        inventory = await self._inventories.get(tenant, request.scope.strip(), request.revision)
+        return convert_inventory.inventory_message(inventory)
+
+    @unary
+    async def ListBeliefInventoryRevisions(
+        self, request: messages.ListBeliefInventoryRevisionsRequest, tenant: str
+    ) -> messages.ListBeliefInventoryRevisionsResponse:
+        page = await self._inventories.list_revisions(
+            tenant, request.scope.strip(), request.page_size, request.page_token
+        )
+        return messages.ListBeliefInventoryRevisionsResponse(
+            inventories=[convert_inventory.inventory_message(i) for i in page.inventories],
+            next_page_token=page.next_page_token,
+        )
+
+    @unary
+    async def GetAdaptations(
+        self, request: messages.GetAdaptationsRequest, tenant: str
+    ) -> messages.GetAdaptationsResponse:
+        self_model_id = names.parse_self_model_name(request.self_model, "self_model")
+        adaptations = await self._adapter.adaptations(
+            tenant, request.self_model, request.context.strip()
+        )
+        return convert_inventory.adaptations_response(self_model_id, adaptations)
 
     @server_stream
     async def WatchSelfModel(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.application.adapting import Adapter
 from service.application.common import Dependencies, EngineSettings, SelfModelRef, utc_now
 from service.application.feed import ChangeFeed
+from service.application.inventories import Inventories, InventoryIndexes
 from service.application.lifecycle import BeliefRead, Lifecycle
 from service.application.reading import BeliefListing, Reader
 from service.application.recording import Recorder
@@ -22,13 +24,18 @@ class UseCases:
     recorder: Recorder
     reader: Reader
     watcher: Watcher
+    inventories: Inventories
+    adapter: Adapter
 
     @classmethod
     def build(cls, dependencies: Dependencies) -> UseCases:
         feed = ChangeFeed()
+        indexes = InventoryIndexes(dependencies.embedder)
         return cls(
             lifecycle=Lifecycle(dependencies),
-            recorder=Recorder(dependencies, feed),
+            recorder=Recorder(dependencies, feed, indexes),
+            inventories=Inventories(dependencies),
+            adapter=Adapter(dependencies),
             reader=Reader(dependencies),
             watcher=Watcher(dependencies, feed),
         )

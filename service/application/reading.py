@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from service.application.adapting import read_adaptations
 from service.application.common import Dependencies, SelfModelRef, find_model
 from service.domain import names, paging, validation
+from service.domain.adaptation import Adaptation, render_adaptations
 from service.domain.errors import NotFound
 from service.domain.model import Belief, BeliefVersion, Observation, Provenance
 from service.domain.render import DEFAULT_MAX_BELIEFS, MAX_BELIEFS, render_beliefs
@@ -34,6 +36,7 @@ class VersionPage:
 class RenderedContext:
     text: str
     beliefs: tuple[Belief, ...]
+    adaptations: tuple[Adaptation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ def _optional_context(context: str) -> str | None:
 class Reader:
     def __init__(self, dependencies: Dependencies) -> None:
         self._store = dependencies.store
+        self._prior = dependencies.settings.evidence.prior
 
     async def list_beliefs(
         self,
@@ -148,10 +152,13 @@ class Reader:
         )
 
         async def work(tx: StoreTransaction) -> RenderedContext:
-            await find_model(tx, SelfModelRef(self_model_id=self_model_id))
+            adapting = await read_adaptations(tx, self_model_id, context, self._prior)
             beliefs = await tx.beliefs.current(
                 self_model_id, context=only_context, min_confidence=min_confidence, limit=count
             )
-            return RenderedContext(render_beliefs(beliefs), tuple(beliefs))
+            active = tuple(a for a in adapting.adaptations if a.active)
+            text = render_beliefs(beliefs)
+            rules = render_adaptations(active)
+            return RenderedContext(text + ("\n\n" + rules if rules else ""), tuple(beliefs), active)
 
         return await self._store.read(tenant, work)

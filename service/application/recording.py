@@ -15,12 +15,13 @@ from typing import Generic, TypeVar
 
 from service.application.common import Dependencies, lock_model
 from service.application.feed import ChangeFeed
+from service.application.inventories import InventoryIndexes
+from service.application.learning import learn
+from service.application.writer import ChangeWriter
 from service.domain import names, validation
-from service.domain.alignment import NEUTRAL_ALIGNMENT, Prediction, updated_alignment
+from service.domain.alignment import NEUTRAL_ALIGNMENT, updated_alignment
 from service.domain.beliefs import (
-    Candidate,
     ObservationFacts,
-    PlannedChange,
     plan_proposal,
     plan_restatement,
     plan_retraction,
@@ -35,7 +36,6 @@ from service.domain.errors import (
 from service.domain.merge import statement_key
 from service.domain.model import (
     Belief,
-    BeliefChange,
     BeliefProposal,
     BeliefState,
     NewObservation,
@@ -45,68 +45,9 @@ from service.domain.model import (
     Stance,
 )
 from service.embeddings import Vector
-from store.beliefs import CandidateSearch, ChangeIds
 from store.transaction import StoreTransaction
 
 Target = TypeVar("Target")
-
-
-class ChangeWriter:
-    """Writes the planned changes of one observation, in order, and collects predictions."""
-
-    def __init__(
-        self, tx: StoreTransaction, observation: Observation, search: CandidateSearch
-    ) -> None:
-        self._tx = tx
-        self._observation = observation
-        self._search = search
-        self.changes: list[BeliefChange] = []
-        self.predictions: list[Prediction] = []
-
-    async def candidates(self, statement: str, context: str, embedding: Vector) -> list[Candidate]:
-        return await self._tx.beliefs.merge_candidates(
-            self._observation.self_model_id,
-            context=context,
-            statement_key=statement_key(statement),
-            embedding=embedding,
-            search=self._search,
-        )
-
-    async def write(self, change: PlannedChange, embedding: Vector | None = None) -> Belief:
-        """Creates a belief (`change.target` None; needs its embedding) or versions one."""
-        observation = self._observation
-        if change.target is None:
-            assert embedding is not None, "a new belief needs its embedding"
-            belief = await self._tx.beliefs.create(
-                change,
-                self_model_id=observation.self_model_id,
-                statement_key=statement_key(change.statement),
-                embedding=embedding,
-                observation_id=observation.id,
-                ids=ChangeIds(
-                    belief_id=names.new_id(), version_id=names.new_id(), context_id=names.new_id()
-                ),
-                change_index=len(self.changes),
-                now=observation.create_time,
-            )
-        else:
-            belief = await self._tx.beliefs.add_version(
-                change,
-                change.target,
-                observation_id=observation.id,
-                version_id=names.new_id(),
-                change_index=len(self.changes),
-                now=observation.create_time,
-            )
-        self.changes.append(
-            BeliefChange(belief, change.kind, change.previous_confidence, change.reason)
-        )
-        return belief
-
-    async def link_correction(self, corrected_id: str, replacement_id: str) -> None:
-        await self._tx.beliefs.link_correction(
-            corrected_id, replacement_id, self._observation.create_time
-        )
 
 
 @dataclass(frozen=True)
@@ -140,7 +81,10 @@ def _check_etag(belief: Belief, etag: str) -> None:
 
 
 class Recorder:
-    def __init__(self, dependencies: Dependencies, feed: ChangeFeed) -> None:
+    def __init__(
+        self, dependencies: Dependencies, feed: ChangeFeed, indexes: InventoryIndexes
+    ) -> None:
+        self._indexes = indexes
         self._store = dependencies.store
         self._embedder = dependencies.embedder
         self._settings = dependencies.settings
@@ -155,11 +99,14 @@ class Recorder:
         proposals: list[BeliefProposal],
     ) -> ObserveResult:
         validation.validate_observation(observation, proposals, self._clock())
-        embeddings = await self._embedder.embed([p.statement for p in proposals])
+        *embeddings, observed = await self._embedder.embed(
+            [p.statement for p in proposals] + [observation.content]
+        )
 
         async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
             for proposal, embedding in zip(proposals, embeddings, strict=True):
                 await self._propose(writer, proposal, embedding, facts)
+            await learn(writer, facts, observed, self._indexes, self._settings.evidence)
 
         return await self._record(
             tenant,
@@ -364,7 +311,7 @@ class Recorder:
             await tx.observations.create(
                 observation, fingerprint=recording.fingerprint, new_context_id=names.new_id()
             )
-            writer = ChangeWriter(tx, observation, self._settings.candidates)
+            writer = ChangeWriter(tx, model, observation, self._settings.candidates)
             facts = ObservationFacts(type=new.type, occur_time=observation.occur_time, now=now)
             await recording.apply(writer, target, facts)
             alignment = model.alignment_score

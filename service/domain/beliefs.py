@@ -41,6 +41,15 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class LearnedFrom:
+    """The inventory entry a belief was learned from, and which of its sides it states."""
+
+    key: str
+    favors_statement: bool
+    """True when the belief states the entry's statement, False its opposite."""
+
+
+@dataclass(frozen=True)
 class PlannedChange:
     """What to write for one belief: a new belief (`target` None) or a new version of `target`."""
 
@@ -60,6 +69,14 @@ class PlannedChange:
     """Ids of beliefs this belief is the opposite of."""
     reason: str
     state: BeliefState = BeliefState.ACTIVE
+    learned_from: LearnedFrom | None = None
+    """The inventory entry (and side) an inferred belief follows."""
+    evidence_edge: bool = True
+    """False for a change no evidence caused (an edited inventory entry restating it)."""
+
+    @property
+    def statement_changed(self) -> bool:
+        return self.target is not None and self.target.statement != self.statement
 
     @property
     def version(self) -> int:

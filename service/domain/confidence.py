@@ -51,7 +51,7 @@ def aged(evidence: Evidence, when: datetime, model: EvidenceModel) -> float:
     return evidence.weight * model.decay(when - evidence.as_of)
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
     p = min(max(p, _CONFIDENCE_FLOOR), 1.0 - _CONFIDENCE_FLOOR)
     return math.log(p / (1.0 - p))
 
@@ -62,7 +62,7 @@ def _sigmoid(x: float) -> float:
 
 def confidence_of(evidence: float, model: EvidenceModel) -> float:
     """Confidence in [floor, 1 - floor] of a belief with this much (log-odds) evidence."""
-    value = _sigmoid(_logit(model.prior) + evidence)
+    value = _sigmoid(logit(model.prior) + evidence)
     return min(max(value, _CONFIDENCE_FLOOR), 1.0 - _CONFIDENCE_FLOOR)
 
 

@@ -67,6 +67,8 @@ class Belief:
     update_time: datetime
     evidence: Evidence
     state: BeliefState = BeliefState.ACTIVE
+    inventory_key: str = ""
+    """The inventory entry the belief follows, if it was learned from one."""
 
     @property
     def etag(self) -> str:
@@ -90,6 +92,7 @@ class BeliefVersion:
     """None while this is the current version."""
     observation_id: str
     state: BeliefState = BeliefState.ACTIVE
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ class EvidenceLink:
 
     observation: Observation
     weight: float
+    reason: str = ""
 
 
 @dataclass(frozen=True)

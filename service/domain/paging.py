@@ -65,3 +65,9 @@ def _decode(token: str, request_key: str) -> int:
     if fingerprint != _fingerprint(request_key):
         raise InvalidArgument.of("page_token", "does not belong to this request")
     return offset
+
+
+def cursor_token(position: int, request_key: str) -> str:
+    """A token carrying a sort key instead of an offset (keyset paging): the next page
+    starts after `position`, whatever was written in between."""
+    return _encode(position, request_key)

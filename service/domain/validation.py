@@ -10,7 +10,7 @@ from service.domain.errors import FieldViolation, InvalidArgument
 from service.domain.model import BeliefOrder, BeliefProposal, NewObservation
 
 
-def _text_problem(value: str, max_bytes: int, *, required: bool) -> str | None:
+def text_problem(value: str, max_bytes: int, *, required: bool) -> str | None:
     # Control characters first: str.strip() removes some of them (\x0b, \x1c...), so a
     # text of only those would otherwise pass as empty.
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
@@ -30,7 +30,7 @@ def _check(
     *,
     required: bool,
 ) -> None:
-    problem = _text_problem(value, max_bytes, required=required)
+    problem = text_problem(value, max_bytes, required=required)
     if problem is not None:
         violations.append(FieldViolation(field, problem))
 
@@ -41,6 +41,14 @@ def validate_user_key(external_user_id: str, scope: str) -> None:
         violations, "external_user_id", external_user_id, limits.MAX_IDENTIFIER_BYTES, required=True
     )
     _check(violations, "scope", scope, limits.MAX_IDENTIFIER_BYTES, required=True)
+    if violations:
+        raise InvalidArgument(violations)
+
+
+def validate_user_key_part(value: str, field: str) -> None:
+    """A required identifier (scope, external user id) named `field`."""
+    violations: list[FieldViolation] = []
+    _check(violations, field, value, limits.MAX_IDENTIFIER_BYTES, required=True)
     if violations:
         raise InvalidArgument(violations)
 

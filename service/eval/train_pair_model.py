@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -66,54 +68,76 @@ def split(pairs: list[Pair]) -> tuple[list[Pair], list[Pair]]:
     return train, heldout
 
 
-def main() -> None:
+def base_classifier(layers: int, num_labels: int, seed: int = SEED) -> tuple[Any, Any]:
+    """The packaged all-MiniLM-L6-v2's tokenizer and its first `layers` transformer layers
+    under a fresh `num_labels`-way head, the word-embedding table frozen (it is not
+    exported: `pair_model.export`). Seeds torch and trains on 2 threads."""
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=Path, nargs="+", default=TRAIN)
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
-    args = parser.parse_args()
-
-    torch.manual_seed(SEED)
+    torch.manual_seed(seed)
     torch.set_num_threads(2)
     base = str(pair_model.base_model_path())
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(pair_model.CLASSES)
-    )
-    model.bert.encoder.layer = model.bert.encoder.layer[:LAYERS]
-    model.config.num_hidden_layers = LAYERS
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=num_labels)
+    model.bert.encoder.layer = model.bert.encoder.layer[:layers]
+    model.config.num_hidden_layers = layers
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    return tokenizer, model
 
-    pairs = [pair for path in args.pairs for pair in load_pairs(path)]
-    train, heldout = split(pairs)
-    print(f"{len(train)} training pairs, {len(heldout)} held out (whole clusters)")
-    examples = [(p.a, p.b, p.label) for p in train] + [(p.b, p.a, p.label) for p in train]
-    labels = {name: i for i, name in enumerate(pair_model.CLASSES)}
-    steps = args.epochs * ((len(examples) + BATCH - 1) // BATCH)
+
+def fine_tune(
+    model: Any,
+    tokenizer: Any,
+    examples: Sequence[tuple[str, str, int]],
+    *,
+    epochs: int = EPOCHS,
+    batch_size: int = BATCH,
+    learning_rate: float = LEARNING_RATE,
+    max_tokens: int = pair_model.MAX_TOKENS,
+    seed: int = SEED,
+    bucketed: bool = False,
+) -> None:
+    """Train `model` on (first text, second text, label index) examples: AdamW, linear
+    warm-up over the first 10 % of the steps then linear decay, shuffled every epoch.
+    `bucketed`: batches of examples of about the same length (less padding, so faster),
+    in shuffled order. Leaves the model in eval mode."""
+    import torch
+
+    examples = list(examples)
+    lengths: dict[tuple[str, str], int] = {}
+    if bucketed:
+        lengths = {
+            (a, b): len(tokenizer(a, b, truncation=True, max_length=max_tokens)["input_ids"])
+            for a, b, _ in examples
+        }
+    steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min(1.0, step / (0.1 * steps)) * max(0.0, 1 - step / steps)
     )
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     model.train()
     started = time.perf_counter()
-    for epoch in range(args.epochs):
+    for epoch in range(epochs):
         rng.shuffle(examples)
+        batches = [
+            examples[start : start + batch_size] for start in range(0, len(examples), batch_size)
+        ]
+        if bucketed:
+            batches = _buckets(examples, lengths, batch_size, rng)
         total = 0.0
-        for start in range(0, len(examples), BATCH):
-            batch = examples[start : start + BATCH]
+        for batch in batches:
             encoded = tokenizer(
                 [a for a, _, _ in batch],
                 [b for _, b, _ in batch],
                 padding=True,
                 truncation=True,
-                max_length=pair_model.MAX_TOKENS,
+                max_length=max_tokens,
                 return_tensors="pt",
             )
-            target = torch.tensor([labels[label] for _, _, label in batch])
+            target = torch.tensor([label for _, _, label in batch])
             loss = model(**encoded, labels=target).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -126,6 +150,39 @@ def main() -> None:
             f"({time.perf_counter() - started:.0f}s)"
         )
     model.eval()
+
+
+def _buckets(
+    examples: list[tuple[str, str, int]],
+    lengths: dict[tuple[str, str], int],
+    batch_size: int,
+    rng: random.Random,
+) -> list[list[tuple[str, str, int]]]:
+    """Batches of (shuffled) examples sorted by length within windows of 50 batches."""
+    window = 50 * batch_size
+    batches = []
+    for start in range(0, len(examples), window):
+        part = sorted(examples[start : start + window], key=lambda e: lengths[e[0], e[1]])
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pairs", type=Path, nargs="+", default=TRAIN)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    args = parser.parse_args()
+
+    tokenizer, model = base_classifier(LAYERS, len(pair_model.CLASSES))
+    pairs = [pair for path in args.pairs for pair in load_pairs(path)]
+    train, heldout = split(pairs)
+    print(f"{len(train)} training pairs, {len(heldout)} held out (whole clusters)")
+    labels = {name: i for i, name in enumerate(pair_model.CLASSES)}
+    examples = [(p.a, p.b, labels[p.label]) for p in train] + [
+        (p.b, p.a, labels[p.label]) for p in train
+    ]
+    fine_tune(model, tokenizer, examples, epochs=args.epochs)
     pair_model.export(model, pair_model.WEIGHTS)
     scorer = pair_model.PairModel.load(pair_model.WEIGHTS)
     correct = 0

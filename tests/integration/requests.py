@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from selfmodel.v1 import observation_pb2, self_model_pb2, self_model_service_pb2
+from selfmodel.v1 import inventory_pb2, observation_pb2, self_model_pb2, self_model_service_pb2
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 
 SUPPORTS = observation_pb2.STANCE_SUPPORTS
@@ -17,8 +17,16 @@ def new_user_id() -> str:
 
 
 def create_model(
-    stub: SelfModelServiceStub, scope: str = "acme-writer"
+    stub: SelfModelServiceStub, scope: str = "acme-writer", *, inference: bool = False
 ) -> self_model_pb2.SelfModel:
+    """A new user's model. Unless `inference`, its scope has an empty inventory, so only
+    the beliefs a test proposes change (inference has tests of its own)."""
+    if not inference:
+        stub.PutBeliefInventory(
+            self_model_service_pb2.PutBeliefInventoryRequest(
+                inventory=inventory_pb2.BeliefInventory(scope=scope)
+            )
+        )
     return stub.GetOrCreateSelfModel(
         self_model_service_pb2.GetOrCreateSelfModelRequest(
             external_user_id=new_user_id(), scope=scope

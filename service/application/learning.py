@@ -1,0 +1,90 @@
+"""Learning from the scope's belief inventory while an observation is recorded.
+
+Runs inside the observation's transaction, after the caller's proposals: reads the
+inventory and the model's inventory beliefs, infers what the observation says about each
+entry (pure domain), and writes one change per belief it bears on, plus the restatement
+of beliefs whose entry was edited since.
+"""
+
+from __future__ import annotations
+
+from service.application.inventories import InventoryIndexes, inventory_of
+from service.application.writer import ChangeWriter
+from service.domain.alignment import Prediction
+from service.domain.beliefs import ObservationFacts, PlannedChange
+from service.domain.confidence import EvidenceModel
+from service.domain.inference import InventoryIndex, infer
+from service.domain.learning import belief_context, plan_learning
+from service.domain.model import Stance
+from service.embeddings import Vector
+
+
+async def learn(
+    writer: ChangeWriter,
+    facts: ObservationFacts,
+    observed: Vector,
+    indexes: InventoryIndexes,
+    evidence_model: EvidenceModel,
+) -> None:
+    """Applies what the scope's inventory infers from the observation (`observed`: its
+    content's embedding)."""
+    inventory = await inventory_of(writer.tx, writer.model.scope)
+    if not inventory.entries:
+        return
+    index = await indexes.index(inventory)
+    observation = writer.observation
+    inferences = infer(index, observation.type, observation.content, observation.context, observed)
+    learned = {
+        (item.learned_from.key, item.belief.context): item
+        for item in await writer.tx.beliefs.learned(writer.model.id)
+    }
+    done: set[tuple[str, str]] = set()
+    for inference in inferences:
+        entry = inference.entry
+        context = belief_context(entry, observation.context)
+        current = learned.get((entry.key, context))
+        change = plan_learning(
+            entry,
+            current,
+            stance=inference.stance,
+            probability=inference.probability,
+            context=context,
+            facts=facts,
+            model=evidence_model,
+            reason=inference.reason,
+        )
+        assert change is not None
+        await _write(writer, change, index)
+        done.add((entry.key, context))
+        if current is not None:
+            favored = current.learned_from.favors_statement
+            writer.predictions.append(
+                Prediction(
+                    current.belief.confidence,
+                    confirmed=(inference.stance is Stance.SUPPORTS) == favored,
+                )
+            )
+    revision = f"revision {inventory.revision}" if not inventory.starter else "the starter"
+    for (key, context), current in learned.items():
+        edited = inventory.entry(key)
+        if (key, context) in done or edited is None:
+            continue  # a removed entry leaves its belief as it is
+        change = plan_learning(
+            edited,
+            current,
+            stance=None,
+            probability=0.0,
+            context=context,
+            facts=facts,
+            model=evidence_model,
+            reason=f"{revision} of the inventory",
+        )
+        if change is not None:
+            await _write(writer, change, index)
+
+
+async def _write(writer: ChangeWriter, change: PlannedChange, index: InventoryIndex) -> None:
+    learned = change.learned_from
+    assert learned is not None
+    embedding = index.vector_of(learned.key, learned.favors_statement)
+    await writer.write(change, embedding)

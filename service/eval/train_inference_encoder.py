@@ -1,0 +1,259 @@
+"""Train the inference's stance model: `python -m service.eval.train_inference_encoder`.
+
+A cross-encoder made from the packaged all-MiniLM-L6-v2, as the merge judge's pair model
+(`train_pair_model`, whose helpers build and train it): its first layers read an
+observation's content with one inventory entry ("[CLS] content [SEP] entry [SEP]", the
+entry as `stance_model.entry_text` writes it) and a linear head says whether the
+observation speaks for the entry, against it or neither. Ships as
+`service/domain/inference/stance_model.onnx` (ONNX, int8 weights, no word embeddings).
+
+Data: service/eval/data/inference_train/*_inventories.json with their *_observations.jsonl
+(never the evaluation sets). Every entry that may learn from an observation (its type,
+its context) makes an example: "for" or "against" when the observation is labeled with
+that stance for the entry, "neither" otherwise; an entry with an opposite is also read
+with its sides swapped, which swaps for and against.
+
+First a model is trained on all but `HELDOUT_SCOPES` whole scopes (seeded) and, exported
+as it would ship, evaluated on them: per observation and eligible entry the stance is the
+likelier of for and against when that probability reaches the threshold. Then the final
+model is trained on every scope and written. About 25 minutes on 2 cores
+(`--skip-heldout`: about 14).
+
+    python -m service.eval.train_inference_encoder --evaluate INVENTORIES OBSERVATIONS
+
+evaluates the shipped model on another labeled set (the format of `service.eval.inference`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from service.domain.inference import stance_model
+from service.domain.inference.stance_model import StanceModel, entry_text
+from service.domain.inventory import BeliefInventory, InventoryEntry
+from service.domain.merge import pair_model
+from service.domain.model import Stance
+from service.eval.inference import LabeledObservation, load_inventories, load_observations
+from service.eval.train_pair_model import base_classifier, fine_tune
+
+DATA = Path(__file__).parent / "data" / "inference_train"
+LAYERS = 3
+EPOCHS = 3
+BATCH = 32
+LEARNING_RATE = 8e-5
+HELDOUT_SCOPES = 5
+SEED = 13
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+FOR, AGAINST, NEITHER = range(3)
+
+Example = tuple[str, str, int]
+
+
+def load(data: Path) -> tuple[dict[str, BeliefInventory], list[LabeledObservation]]:
+    """Every inventory file in `data` with the observations labeled against it."""
+    inventories: dict[str, BeliefInventory] = {}
+    observations: list[LabeledObservation] = []
+    for path in sorted(data.glob("*_inventories.json")):
+        inventories.update(load_inventories(path))
+        name = path.name.removesuffix("_inventories.json") + "_observations.jsonl"
+        observations += load_observations(path.with_name(name))
+    return inventories, observations
+
+
+def eligible(inventory: BeliefInventory, observation: LabeledObservation) -> list[InventoryEntry]:
+    return [e for e in inventory.entries if e.learns_from(observation.type, observation.context)]
+
+
+def swapped(entry: InventoryEntry) -> InventoryEntry:
+    """The entry read from its opposite side (only for an entry with an opposite)."""
+    return dataclasses.replace(
+        entry,
+        statement=entry.opposite,
+        opposite=entry.statement,
+        signals_for=entry.signals_against,
+        signals_against=entry.signals_for,
+    )
+
+
+def label(observation: LabeledObservation, key: str) -> int:
+    if (key, Stance.SUPPORTS) in observation.expected:
+        return FOR
+    if (key, Stance.CONTRADICTS) in observation.expected:
+        return AGAINST
+    return NEITHER
+
+
+def examples(
+    inventories: dict[str, BeliefInventory], observations: Iterable[LabeledObservation]
+) -> list[Example]:
+    out: list[Example] = []
+    for observation in observations:
+        for entry in eligible(inventories[observation.scope], observation):
+            stance = label(observation, entry.key)
+            out.append((observation.content, entry_text(entry), stance))
+            if entry.opposite:
+                flipped = {FOR: AGAINST, AGAINST: FOR}.get(stance, NEITHER)
+                out.append((observation.content, entry_text(swapped(entry)), flipped))
+    return out
+
+
+def heldout_scopes(scopes: Iterable[str]) -> set[str]:
+    ordered = sorted(scopes)
+    random.Random(SEED).shuffle(ordered)
+    return set(ordered[:HELDOUT_SCOPES])
+
+
+def train(
+    inventories: dict[str, BeliefInventory],
+    observations: Sequence[LabeledObservation],
+    path: Path,
+    layers: int,
+    epochs: int,
+) -> None:
+    """Train a model on `observations` and export it to `path`."""
+    tokenizer, model = base_classifier(layers, len(stance_model.CLASSES), SEED)
+    training = examples(inventories, observations)
+    counts = np.bincount([stance for _, _, stance in training], minlength=3).tolist()
+    print(f"{len(training)} examples (for, against, neither: {counts})")
+    fine_tune(
+        model,
+        tokenizer,
+        training,
+        epochs=epochs,
+        batch_size=BATCH,
+        learning_rate=LEARNING_RATE,
+        max_tokens=stance_model.MAX_TOKENS,
+        seed=SEED,
+        bucketed=True,
+    )
+    pair_model.export(model, path)
+
+
+def predict(
+    model: StanceModel,
+    inventories: dict[str, BeliefInventory],
+    observations: Sequence[LabeledObservation],
+) -> tuple[list[list[tuple[str, npt.NDArray[np.float64]]]], float]:
+    """Per observation, (entry key, probabilities) of each eligible entry, one model run per
+    observation as at run time; and the mean milliseconds per observation."""
+    out = []
+    started = time.perf_counter()
+    for observation in observations:
+        entries = eligible(inventories[observation.scope], observation)
+        probabilities = model.probabilities([(observation.content, entry_text(e)) for e in entries])
+        out.append([(e.key, p) for e, p in zip(entries, probabilities, strict=True)])
+    elapsed = time.perf_counter() - started
+    return out, 1000 * elapsed / max(1, len(observations))
+
+
+def figures(
+    observations: Sequence[LabeledObservation],
+    predictions: Sequence[Sequence[tuple[str, npt.NDArray[np.float64]]]],
+    threshold: float,
+) -> dict[str, Any]:
+    """Precision, recall and wrong-direction rate (per labeled stance) at `threshold`, as
+    `service.eval.inference` counts them."""
+    inferred = right = labeled = reversed_ = irrelevant = irrelevant_hit = 0
+    for observation, scored in zip(observations, predictions, strict=True):
+        got = set()
+        for key, p in scored:
+            if max(p[FOR], p[AGAINST]) >= threshold:
+                got.add((key, Stance.SUPPORTS if p[FOR] >= p[AGAINST] else Stance.CONTRADICTS))
+        inferred += len(got)
+        right += len(got & observation.expected)
+        labeled += len(observation.expected)
+        for key, stance in observation.expected:
+            flipped = Stance.CONTRADICTS if stance is Stance.SUPPORTS else Stance.SUPPORTS
+            reversed_ += (key, flipped) in got
+        if not observation.expected:
+            irrelevant += 1
+            irrelevant_hit += bool(got)
+    return {
+        "threshold": threshold,
+        "precision": round(right / inferred, 4) if inferred else 0.0,
+        "recall": round(right / labeled, 4) if labeled else 0.0,
+        "wrong_direction": round(reversed_ / labeled, 4) if labeled else 0.0,
+        "irrelevant_inferred": round(irrelevant_hit / irrelevant, 4) if irrelevant else 0.0,
+        "inferred": inferred,
+        "labeled": labeled,
+    }
+
+
+def report(
+    model: StanceModel,
+    inventories: dict[str, BeliefInventory],
+    observations: Sequence[LabeledObservation],
+) -> None:
+    predictions, ms = predict(model, inventories, observations)
+    print(f"{len(observations)} observations, {ms:.2f} ms per observation")
+    print("threshold precision recall wrong-direction irrelevant-inferred inferred/labeled")
+    for threshold in THRESHOLDS:
+        f = figures(observations, predictions, threshold)
+        print(
+            f"{threshold:9.2f} {f['precision']:9.4f} {f['recall']:6.4f} "
+            f"{f['wrong_direction']:15.4f} {f['irrelevant_inferred']:19.4f} "
+            f"{f['inferred']}/{f['labeled']}"
+        )
+        print(json.dumps(f))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--layers", type=int, default=LAYERS)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--skip-heldout", action="store_true", help="only train the final model")
+    mode.add_argument("--heldout-only", action="store_true", help="do not write the model")
+    mode.add_argument(
+        "--evaluate",
+        type=Path,
+        nargs=2,
+        metavar=("INVENTORIES", "OBSERVATIONS"),
+        help="evaluate the shipped model on a labeled set; train nothing",
+    )
+    args = parser.parse_args()
+
+    if args.evaluate:
+        inventories = load_inventories(args.evaluate[0])
+        report(StanceModel.load(), inventories, load_observations(args.evaluate[1]))
+        return
+    inventories, observations = load(args.data)
+    started = time.perf_counter()
+    if not args.skip_heldout:
+        held = heldout_scopes(inventories)
+        print(f"held out: {', '.join(sorted(held))}")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "heldout.onnx"
+            train(
+                inventories,
+                [o for o in observations if o.scope not in held],
+                path,
+                args.layers,
+                args.epochs,
+            )
+            report(
+                StanceModel.load(path), inventories, [o for o in observations if o.scope in held]
+            )
+        print(f"held-out run: {time.perf_counter() - started:.0f}s")
+    if args.heldout_only:
+        return
+    train(inventories, observations, stance_model.WEIGHTS, args.layers, args.epochs)
+    size = stance_model.WEIGHTS.stat().st_size
+    print(f"wrote {stance_model.WEIGHTS} ({size / 1e6:.1f} MB)")
+    print(f"total: {time.perf_counter() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
