@@ -1,4 +1,4 @@
-"""`python -m service.admin keys create|list|revoke`: manage tenants' API keys.
+"""`python -m service.admin keys create|list|revoke`, `inventory apply|show`.
 
 Connects to the Neo4j named by SELFMODEL_NEO4J_URI, _USER, _PASSWORD and _DATABASE, like the
 service does. A new key is printed once, on stdout alone, so that
@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from neo4j.exceptions import AuthError, Neo4jError
 from neo4j.exceptions import ConfigurationError as Neo4jConfigurationError
 
+from service import admin_inventory
 from service.config import ConfigurationError, Settings
 from service.domain.api_keys import new_api_key, validate_description, validate_tenant
 from service.domain.errors import InvalidArgument, StoreUnavailable
@@ -44,7 +45,7 @@ class AdminError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m service.admin",
-        description="Administer selfmodel: tenants' API keys.",
+        description="Administer selfmodel: tenants' API keys and belief inventories.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -81,10 +82,13 @@ def _parser() -> argparse.ArgumentParser:
         "services stop accepting it within their cache time (5 s by default).",
     )
     revoke.add_argument("key_id", metavar="KEY_ID", help="id of the key, as `keys list` shows")
+    admin_inventory.add_parser(topics)
     return parser
 
 
 def _validated(arguments: argparse.Namespace) -> None:
+    if arguments.topic != "keys":
+        return
     try:
         if arguments.action in ("create", "list") and arguments.tenant is not None:
             validate_tenant(arguments.tenant)
@@ -121,6 +125,11 @@ def key_table(records: Sequence[ApiKeyRecord]) -> str:
 
 
 async def _run(arguments: argparse.Namespace, graph: GraphStore) -> int:
+    if arguments.topic == "inventory":
+        try:
+            return await admin_inventory.run(arguments, graph)
+        except admin_inventory.InventoryError as error:
+            raise AdminError(str(error), error.exit_status) from None
     await graph.run_schema(API_KEY_SCHEMA)
     keys = ApiKeyStore(graph)
     now = datetime.now(UTC)

@@ -34,7 +34,7 @@ class UseCases:
         return cls(
             lifecycle=Lifecycle(dependencies),
             recorder=Recorder(dependencies, feed, indexes),
-            inventories=Inventories(dependencies),
+            inventories=Inventories(dependencies.store, dependencies.clock),
             adapter=Adapter(dependencies),
             reader=Reader(dependencies),
             watcher=Watcher(dependencies, feed),

@@ -7,7 +7,7 @@ import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
-from service.application.common import Dependencies
+from service.application.common import Clock
 from service.domain import paging
 from service.domain.errors import Aborted, InvalidArgument, NotFound
 from service.domain.inference import InventoryIndex
@@ -15,6 +15,7 @@ from service.domain.inventory import BeliefInventory, InventoryEntry, validate_e
 from service.domain.starter import starter_inventory
 from service.domain.validation import validate_user_key_part
 from service.embeddings import Embedder
+from store.graph import GraphStore
 from store.transaction import StoreTransaction
 
 MAX_REVISIONS_PAGE = 100
@@ -63,9 +64,11 @@ class InventoryIndexes:
 
 
 class Inventories:
-    def __init__(self, dependencies: Dependencies) -> None:
-        self._store = dependencies.store
-        self._clock = dependencies.clock
+    """Needs only the store and the clock, so the admin command can use it too."""
+
+    def __init__(self, store: GraphStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
 
     async def put(
         self, tenant: str, scope: str, entries: list[InventoryEntry], etag: str

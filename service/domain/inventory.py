@@ -252,7 +252,7 @@ def validate_entries(entries: Sequence[InventoryEntry], path: str) -> None:
             )
         elif entry.key in seen:
             violations.append(
-                FieldViolation(f"{where}.key", f"duplicate of {path}[{seen[entry.key]}].key")
+                FieldViolation(f"{where}.key", f"same key as belief {seen[entry.key]}")
             )
         else:
             seen[entry.key] = index

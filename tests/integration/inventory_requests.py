@@ -11,7 +11,7 @@ from selfmodel.v1 import inventory_pb2, observation_pb2
 from selfmodel.v1 import self_model_service_pb2 as messages
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 
-EXAMPLE = Path(__file__).with_name("data") / "code_assistant_inventory.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "inventory-example.yaml"
 
 
 def new_scope() -> str:
