@@ -15,9 +15,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import grpc
 import pytest
 
-from tests.integration.auth import create_api_key
+from selfmodel.v1 import inventory_pb2
+from selfmodel.v1 import self_model_service_pb2 as messages
+from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
+from tests.integration.auth import create_api_key, with_key
 from tests.integration.service_process import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,8 +53,17 @@ def output_of(completed: subprocess.CompletedProcess[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def clients_key(neo4j_uri: str) -> str:
-    return create_api_key(neo4j_uri, "clients")
+def clients_key(neo4j_uri: str, plain_channel: grpc.Channel) -> str:
+    """The examples' tenant. Their first steps check the beliefs they propose, one by one,
+    so their main scope learns nothing by itself (an empty inventory); their inference step
+    uses a scope of its own, under the starter inventory."""
+    key = create_api_key(neo4j_uri, "clients")
+    SelfModelServiceStub(with_key(plain_channel, key)).PutBeliefInventory(
+        messages.PutBeliefInventoryRequest(
+            inventory=inventory_pb2.BeliefInventory(scope="clients-example")
+        )
+    )
+    return key
 
 
 @pytest.fixture(scope="module")

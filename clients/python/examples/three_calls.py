@@ -23,6 +23,10 @@ from selfmodel_client import (
 
 STATEMENT = "Prefers concise output formats"
 SCOPE = "clients-example"
+# A scope with no inventory of its own: the starter inventory infers from raw events.
+INFERENCE_SCOPE = "clients-example-inference"
+INFERRED_CONTENT = "Rewrote the technical explanation in everyday words"
+INFERRED_STATEMENT = "Prefers plain language over jargon"
 
 
 class CheckFailed(Exception):
@@ -119,12 +123,30 @@ def run(address: str, api_key: str | None, checks: Checks) -> None:
             belief.name in {b.name for b in rendered.beliefs}, "the belief listed", rendered
         )
 
+        # An observation alone, with no proposals: the scope's belief inventory (here the
+        # starter inventory) infers the belief it speaks for.
+        learner = client.get_or_create(user_id, INFERENCE_SCOPE)
+        observed = client.observe(learner, INFERRED_CONTENT, type="correction", context="editor")
+        inferred = [c for c in observed.changes if c.belief.inventory_key == "plain_language"]
+        checks.expect(len(inferred) == 1, "one change of plain_language", observed.changes)
+        [change] = inferred
+        print(
+            f"6. Observe(correction {INFERRED_CONTENT!r}, no proposals) -> inferred "
+            f"{change.belief.statement!r}, confidence {change.belief.confidence:.4f}: "
+            f"{change.reason}"
+        )
+        checks.expect(
+            change.belief.statement == INFERRED_STATEMENT,
+            INFERRED_STATEMENT,
+            change.belief.statement,
+        )
+
     if api_key:
         with SelfModelClient(address, api_key=None, timeout=30.0) as keyless:
             try:
                 keyless.get(model)
             except UnauthenticatedError as error:
-                print(f"6. GetSelfModel without the API key -> {error}")
+                print(f"7. GetSelfModel without the API key -> {error}")
                 checks.passed += 1
             else:
                 raise CheckFailed("UNAUTHENTICATED without a key / got an answer")

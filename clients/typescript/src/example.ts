@@ -31,6 +31,10 @@ const API_KEY = process.env.SELFMODEL_API_KEY ?? "";
 const DEADLINE_MS = 30_000;
 const STATEMENT = "Prefers concise output formats";
 const SCOPE = "clients-example";
+// A scope with no inventory of its own: the starter inventory infers from raw events.
+const INFERENCE_SCOPE = "clients-example-inference";
+const INFERRED_CONTENT = "Rewrote the technical explanation in everyday words";
+const INFERRED_STATEMENT = "Prefers plain language over jargon";
 
 class CheckFailed extends Error {}
 
@@ -186,7 +190,41 @@ async function run(client: SelfModelServiceClient): Promise<void> {
   );
   console.log(`5. RenderContext -> ${JSON.stringify(rendered.text)}`);
 
-  // 6. Without the key the service refuses the call.
+  // 6. An observation alone, with no proposals: the scope's belief inventory (here the
+  // starter inventory) infers the belief it speaks for.
+  const inferenceModel = await unary(
+    client,
+    client.getOrCreateSelfModel,
+    GetOrCreateSelfModelRequest.create({ externalUserId: userId, scope: INFERENCE_SCOPE }),
+    auth,
+  );
+  const observed = await unary(
+    client,
+    client.observe,
+    ObserveRequest.fromPartial({
+      selfModel: inferenceModel.name,
+      observation: {
+        type: ObservationType.OBSERVATION_TYPE_CORRECTION,
+        content: INFERRED_CONTENT,
+        context: "editor",
+      },
+    }),
+    auth,
+  );
+  const inferred = observed.beliefChanges.find((c) => c.belief?.inventoryKey === "plain_language");
+  check(
+    inferred?.belief !== undefined,
+    "a change of the inventory belief plain_language",
+    `${observed.beliefChanges.length} other changes`,
+  );
+  check(inferred.belief.statement === INFERRED_STATEMENT, `statement "${INFERRED_STATEMENT}"`, inferred.belief.statement);
+  check(inferred.belief.confidence > 0.5, "confidence above 0.5", inferred.belief.confidence);
+  console.log(
+    `6. Observe(correction ${JSON.stringify(INFERRED_CONTENT)}, no proposals) -> inferred ` +
+      `${JSON.stringify(inferred.belief.statement)}, confidence ${inferred.belief.confidence.toFixed(4)}: ${inferred.reason}`,
+  );
+
+  // 7. Without the key the service refuses the call.
   if (API_KEY) {
     try {
       await unary(client, client.getSelfModel, GetSelfModelRequest.create({ name: model.name }), new Metadata());
@@ -194,10 +232,10 @@ async function run(client: SelfModelServiceClient): Promise<void> {
     } catch (err) {
       if (err instanceof CheckFailed || !isServiceError(err)) throw err;
       check(err.code === status.UNAUTHENTICATED, "UNAUTHENTICATED without the API key", status[err.code]);
-      console.log(`6. GetSelfModel without the API key -> ${status[err.code]}: ${err.details}`);
+      console.log(`7. GetSelfModel without the API key -> ${status[err.code]}: ${err.details}`);
     }
   } else {
-    console.log("6. No API key set: skipped the call without a key");
+    console.log("7. No API key set: skipped the call without a key");
   }
 }
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from service.domain.inference.features import (
     FEATURES,
@@ -111,11 +112,11 @@ class IndexedEntry:
     for_vectors: FloatArray
     against_vectors: FloatArray
 
-    @property
+    @functools.cached_property
     def for_mean(self) -> FloatArray:
         return _mean(self.for_vectors)
 
-    @property
+    @functools.cached_property
     def against_mean(self) -> FloatArray:
         return _mean(self.against_vectors, like=self.for_vectors)
 
@@ -133,6 +134,23 @@ def _mean(vectors: FloatArray, like: FloatArray | None = None) -> FloatArray:
 class InventoryIndex:
     inventory: BeliefInventory
     entries: tuple[IndexedEntry, ...]
+
+    @functools.cached_property
+    def all_vectors(self) -> FloatArray:
+        """Every entry's text embeddings, entry after entry (`starts` marks each entry)."""
+        return np.concatenate(
+            [
+                np.concatenate(
+                    [e.for_vectors, e.against_vectors.reshape(-1, e.for_vectors.shape[1])]
+                )
+                for e in self.entries
+            ]
+        )
+
+    @functools.cached_property
+    def starts(self) -> npt.NDArray[np.intp]:
+        sizes = [len(e.for_texts) + len(e.against_texts) for e in self.entries]
+        return np.asarray(np.cumsum([0, *sizes[:-1]]), dtype=np.intp)
 
     @staticmethod
     def texts(inventory: BeliefInventory) -> list[str]:
@@ -197,8 +215,6 @@ class EntryScore:
     entry: IndexedEntry
     supports: float
     contradicts: float
-    why_for: str
-    why_against: str
 
 
 def _cosines(vectors: FloatArray, embedding: FloatArray) -> list[float]:
@@ -227,10 +243,9 @@ def score_entries(
         return []
     vector = np.asarray(embedding, dtype=np.float32)
     words = observation_words(content)
-    topics = {
-        id(e): max(_cosines(e.for_vectors, vector) + _cosines(e.against_vectors, vector))
-        for e in index.entries
-    }
+    # How close the observation comes to each entry's nearest text: one product for all.
+    nearest = np.maximum.reduceat(index.all_vectors @ vector, index.starts)
+    topics = {id(e): float(n) for e, n in zip(index.entries, nearest, strict=True)}
     rows: list[list[float]] = []
     own: list[FloatArray] = []
     other: list[FloatArray] = []
@@ -270,32 +285,20 @@ def score_entries(
     # Softmax over (for, against, neither), "neither" fixed at logit 0.
     exp = np.exp(np.clip(logits, -30.0, 30.0))
     probabilities = exp / (1.0 + exp.sum(axis=1, keepdims=True))
-    scores = []
-    for indexed, (p_for, p_against) in zip(entries, probabilities, strict=True):
-        scores.append(
-            EntryScore(
-                entry=indexed,
-                supports=float(p_for),
-                contradicts=float(p_against),
-                why_for=_why(words, indexed.for_side, indexed.for_texts, indexed, vector, True),
-                why_against=_why(
-                    words, indexed.against_side, indexed.against_texts, indexed, vector, False
-                ),
-            )
-        )
-    return scores
+    return [
+        EntryScore(entry=indexed, supports=float(p_for), contradicts=float(p_against))
+        for indexed, (p_for, p_against) in zip(entries, probabilities, strict=True)
+    ]
 
 
-def _why(
-    words: ObservationWords,
-    own: Side,
-    texts: tuple[str, ...],
-    indexed: IndexedEntry,
-    vector: FloatArray,
-    for_side: bool,
-) -> str:
-    vectors = indexed.for_vectors if for_side else indexed.against_vectors
+def _why(content: str, indexed: IndexedEntry, vector: FloatArray, for_side: bool) -> str:
+    """The example nearest to the observation on the side it spoke for, and the words it
+    shares with that side (kept) or with the other side (rejected)."""
+    words: ObservationWords = observation_words(content)
+    own = indexed.for_side if for_side else indexed.against_side
     other = indexed.against_side if for_side else indexed.for_side
+    texts = indexed.for_texts if for_side else indexed.against_texts
+    vectors = indexed.for_vectors if for_side else indexed.against_vectors
     shared = (words.kept & (own.words - other.words)) | (words.rejected & (other.words - own.words))
     return _nearest(texts, _cosines(vectors, vector), frozenset(shared))
 
@@ -327,7 +330,8 @@ def infer(
                 probability=probability,
                 reason=(
                     f"inferred from inventory entry {entry.key!r}: speaks for its {side_name} "
-                    f"(p={probability:.2f}; {score.why_for if supports else score.why_against})"
+                    f"(p={probability:.2f}; "
+                    f"{_why(content, score.entry, np.asarray(embedding, np.float32), supports)})"
                 ),
             )
         )

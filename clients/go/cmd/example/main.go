@@ -34,6 +34,10 @@ const (
 	scope          = "clients-example"
 	statement      = "Prefers concise output formats"
 	tolerance      = 1e-9
+	// A scope with no inventory of its own: the starter inventory infers from raw events.
+	inferenceScope    = "clients-example-inference"
+	inferredContent   = "Rewrote the technical explanation in everyday words"
+	inferredStatement = "Prefers plain language over jargon"
 )
 
 func main() {
@@ -229,9 +233,15 @@ func (c *client) steps() error {
 	}
 	fmt.Printf("5. RenderContext -> %q\n", rendered.GetText())
 
-	// 6. Without the API key the service refuses the call.
+	// 6. An observation alone, with no proposals: the scope's belief inventory (here the
+	// starter inventory) infers the belief it speaks for.
+	if err := c.inferOnly(userID); err != nil {
+		return err
+	}
+
+	// 7. Without the API key the service refuses the call.
 	if c.apiKey == "" {
-		fmt.Println("6. skipped: no API key set, so no call without it to compare")
+		fmt.Println("7. skipped: no API key set, so no call without it to compare")
 		return nil
 	}
 	ctx, cancel = c.callContext(false)
@@ -240,7 +250,52 @@ func (c *client) steps() error {
 	if err := c.expect(check{status.Code(err) == codes.Unauthenticated, "UNAUTHENTICATED without the API key", describe(err)}); err != nil {
 		return err
 	}
-	fmt.Printf("6. GetSelfModel without the API key -> %s\n", describe(err))
+	fmt.Printf("7. GetSelfModel without the API key -> %s\n", describe(err))
+	return nil
+}
+
+// inferOnly observes a correction in the inference scope with no proposals and checks that
+// the starter inventory's plain_language belief was inferred from it.
+func (c *client) inferOnly(userID string) error {
+	ctx, cancel := c.callContext(true)
+	defer cancel()
+	model, err := c.stub.GetOrCreateSelfModel(ctx, &selfmodelv1.GetOrCreateSelfModelRequest{
+		ExternalUserId: userID,
+		Scope:          inferenceScope,
+	})
+	if err != nil {
+		return &callError{"GetOrCreateSelfModel", err}
+	}
+	response, err := c.stub.Observe(ctx, &selfmodelv1.ObserveRequest{
+		SelfModel: model.GetName(),
+		Observation: &selfmodelv1.Observation{
+			Type:    selfmodelv1.ObservationType_OBSERVATION_TYPE_CORRECTION,
+			Content: inferredContent,
+			Context: "editor",
+		},
+	})
+	if err != nil {
+		return &callError{"Observe", err}
+	}
+	var inferred *selfmodelv1.BeliefChange
+	for _, change := range response.GetBeliefChanges() {
+		if change.GetBelief().GetInventoryKey() == "plain_language" {
+			inferred = change
+		}
+	}
+	if err := c.expect(check{inferred != nil, "a change of the inventory belief plain_language",
+		fmt.Sprintf("%d other changes", len(response.GetBeliefChanges()))}); err != nil {
+		return err
+	}
+	belief := inferred.GetBelief()
+	if err := c.expect(
+		check{belief.GetStatement() == inferredStatement, "statement " + quote(inferredStatement), quote(belief.GetStatement())},
+		check{belief.GetConfidence() > 0.5, "confidence above 0.5", belief.GetConfidence()},
+	); err != nil {
+		return err
+	}
+	fmt.Printf("6. Observe(CORRECTION %q, no proposals) -> inferred %q, confidence %.4f: %s\n",
+		inferredContent, belief.GetStatement(), belief.GetConfidence(), inferred.GetReason())
 	return nil
 }
 

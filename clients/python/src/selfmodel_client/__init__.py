@@ -21,6 +21,7 @@ from selfmodel_client.errors import (
     UnauthenticatedError,
     UnavailableError,
 )
+from selfmodel_client.inventories import Adaptation, Inventory
 from selfmodel_client.models import (
     Belief,
     BeliefChange,
@@ -38,6 +39,7 @@ from selfmodel_client.retry import NO_RETRIES, RetryPolicy
 __all__ = [
     "NO_RETRIES",
     "AbortedError",
+    "Adaptation",
     "AlreadyExistsError",
     "Belief",
     "BeliefChange",
@@ -45,6 +47,7 @@ __all__ = [
     "FailedPreconditionError",
     "FieldViolation",
     "InvalidArgumentError",
+    "Inventory",
     "NotFoundError",
     "Observation",
     "ObservationType",

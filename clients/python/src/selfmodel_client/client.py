@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -19,6 +19,7 @@ from selfmodel_client._proto.selfmodel.v1 import (
     self_model_service_pb2_grpc,
 )
 from selfmodel_client.errors import SelfModelError, UnavailableError, error_of
+from selfmodel_client.inventories import Adaptation, Inventory, inventory_to_proto
 from selfmodel_client.models import (
     Belief,
     BeliefChange,
@@ -201,8 +202,43 @@ class SelfModelClient:
         )
         reply = self._call(self._stub.RenderContext, request, timeout)
         return RenderedContext(
-            text=reply.text, beliefs=tuple(Belief.from_proto(belief) for belief in reply.beliefs)
+            text=reply.text,
+            beliefs=tuple(Belief.from_proto(belief) for belief in reply.beliefs),
+            adaptations=tuple(Adaptation.from_proto(a) for a in reply.adaptations),
         )
+
+    def apply_inventory(
+        self,
+        scope: str,
+        beliefs: Sequence[Mapping[str, Any]],
+        *,
+        etag: str = "",
+        timeout: float | None = None,
+    ) -> Inventory:
+        """Replaces the scope's belief inventory (the YAML file format, as mappings); with
+        `etag`, only if nobody changed it since it was read."""
+        request = self_model_service_pb2.PutBeliefInventoryRequest(
+            inventory=inventory_to_proto(scope, beliefs), etag=etag
+        )
+        return Inventory.from_proto(self._call(self._stub.PutBeliefInventory, request, timeout))
+
+    def inventory(
+        self, scope: str, *, revision: int = 0, timeout: float | None = None
+    ) -> Inventory:
+        """The scope's current inventory (the starter inventory while it has none), or a
+        revision."""
+        request = self_model_service_pb2.GetBeliefInventoryRequest(scope=scope, revision=revision)
+        return Inventory.from_proto(self._call(self._stub.GetBeliefInventory, request, timeout))
+
+    def adaptations(
+        self, model: ModelRef, *, context: str = "", timeout: float | None = None
+    ) -> list[Adaptation]:
+        """What the product should do for this user here, per inventory belief."""
+        request = self_model_service_pb2.GetAdaptationsRequest(
+            self_model=_name_of(model), context=context
+        )
+        reply = self._call(self._stub.GetAdaptations, request, timeout)
+        return [Adaptation.from_proto(a) for a in reply.adaptations]
 
     def _call(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -67,6 +67,8 @@ class Belief:
     etag: str
     create_time: datetime | None
     update_time: datetime | None
+    inventory_key: str = ""
+    """The inventory belief this belief follows, if it was learned from the inventory."""
 
     @classmethod
     def from_proto(cls, belief: self_model_pb2.Belief) -> Belief:
@@ -82,6 +84,7 @@ class Belief:
             etag=belief.etag,
             create_time=_time(belief.create_time, belief.HasField("create_time")),
             update_time=_time(belief.update_time, belief.HasField("update_time")),
+            inventory_key=belief.inventory_key,
         )
 
 
@@ -169,10 +172,12 @@ class Observed:
 
 @dataclass(frozen=True)
 class RenderedContext:
-    """Text for an LLM system prompt, and the beliefs it was built from."""
+    """Text for an LLM system prompt, the beliefs it was built from and the active
+    adaptations of the scope's inventory (`selfmodel_client.Adaptation`)."""
 
     text: str
     beliefs: tuple[Belief, ...]
+    adaptations: tuple[Any, ...] = ()
 
 
 def observation_type_to_proto(kind: ObservationType) -> observation_pb2.ObservationType.ValueType:

@@ -27,7 +27,7 @@ from selfmodel_client._proto.selfmodel.v1 import observation_pb2 as selfmodel_do
 from selfmodel_client._proto.selfmodel.v1 import self_model_pb2 as selfmodel_dot_v1_dot_self__model__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aselfmodel/v1/history.proto\x12\x0cselfmodel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eselfmodel/v1/observation.proto\x1a\x1dselfmodel/v1/self_model.proto\"\x88\x02\n\rBeliefVersion\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x11\n\tstatement\x18\x03 \x01(\t\x12\x12\n\nconfidence\x18\x04 \x01(\x01\x12\x0f\n\x07\x63ontext\x18\x05 \x01(\t\x12-\n\x0b\x63hange_kind\x18\x06 \x01(\x0e\x32\x18.selfmodel.v1.ChangeKind\x12.\n\nvalid_from\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08valid_to\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bobservation\x18\t \x01(\t\"J\n\x08\x45vidence\x12.\n\x0bobservation\x18\x01 \x01(\x0b\x32\x19.selfmodel.v1.Observation\x12\x0e\n\x06weight\x18\x02 \x01(\x01\"i\n\x0fMergedStatement\x12\x11\n\tstatement\x18\x01 \x01(\t\x12\x13\n\x0bobservation\x18\x02 \x01(\t\x12.\n\nmerge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xda\x02\n\x10\x42\x65liefProvenance\x12$\n\x06\x62\x65lief\x18\x01 \x01(\x0b\x32\x14.selfmodel.v1.Belief\x12*\n\nsupporting\x18\x02 \x03(\x0b\x32\x16.selfmodel.v1.Evidence\x12-\n\rcontradicting\x18\x03 \x03(\x0b\x32\x16.selfmodel.v1.Evidence\x12\x38\n\x11merged_statements\x18\x04 \x03(\x0b\x32\x1d.selfmodel.v1.MergedStatement\x12\x31\n\x13\x63onflicting_beliefs\x18\x05 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12*\n\x0c\x63orrected_to\x18\x06 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12,\n\x0e\x63orrected_from\x18\x07 \x03(\x0b\x32\x14.selfmodel.v1.Belief\"\xd1\x01\n\nUserExport\x12+\n\nself_model\x18\x01 \x01(\x0b\x32\x17.selfmodel.v1.SelfModel\x12\x34\n\x0f\x62\x65lief_versions\x18\x02 \x03(\x0b\x32\x1b.selfmodel.v1.BeliefVersion\x12/\n\x0cobservations\x18\x03 \x03(\x0b\x32\x19.selfmodel.v1.Observation\x12/\n\x0b\x65xport_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampBM\n\x10\x64\x65v.selfmodel.v1B\x0cHistoryProtoP\x01Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1aselfmodel/v1/history.proto\x12\x0cselfmodel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eselfmodel/v1/observation.proto\x1a\x1dselfmodel/v1/self_model.proto\"\x98\x02\n\rBeliefVersion\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12\x11\n\tstatement\x18\x03 \x01(\t\x12\x12\n\nconfidence\x18\x04 \x01(\x01\x12\x0f\n\x07\x63ontext\x18\x05 \x01(\t\x12-\n\x0b\x63hange_kind\x18\x06 \x01(\x0e\x32\x18.selfmodel.v1.ChangeKind\x12.\n\nvalid_from\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08valid_to\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bobservation\x18\t \x01(\t\x12\x0e\n\x06reason\x18\n \x01(\t\"Z\n\x08\x45vidence\x12.\n\x0bobservation\x18\x01 \x01(\x0b\x32\x19.selfmodel.v1.Observation\x12\x0e\n\x06weight\x18\x02 \x01(\x01\x12\x0e\n\x06reason\x18\x03 \x01(\t\"i\n\x0fMergedStatement\x12\x11\n\tstatement\x18\x01 \x01(\t\x12\x13\n\x0bobservation\x18\x02 \x01(\t\x12.\n\nmerge_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xda\x02\n\x10\x42\x65liefProvenance\x12$\n\x06\x62\x65lief\x18\x01 \x01(\x0b\x32\x14.selfmodel.v1.Belief\x12*\n\nsupporting\x18\x02 \x03(\x0b\x32\x16.selfmodel.v1.Evidence\x12-\n\rcontradicting\x18\x03 \x03(\x0b\x32\x16.selfmodel.v1.Evidence\x12\x38\n\x11merged_statements\x18\x04 \x03(\x0b\x32\x1d.selfmodel.v1.MergedStatement\x12\x31\n\x13\x63onflicting_beliefs\x18\x05 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12*\n\x0c\x63orrected_to\x18\x06 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12,\n\x0e\x63orrected_from\x18\x07 \x03(\x0b\x32\x14.selfmodel.v1.Belief\"\xd1\x01\n\nUserExport\x12+\n\nself_model\x18\x01 \x01(\x0b\x32\x17.selfmodel.v1.SelfModel\x12\x34\n\x0f\x62\x65lief_versions\x18\x02 \x03(\x0b\x32\x1b.selfmodel.v1.BeliefVersion\x12/\n\x0cobservations\x18\x03 \x03(\x0b\x32\x19.selfmodel.v1.Observation\x12/\n\x0b\x65xport_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampBM\n\x10\x64\x65v.selfmodel.v1B\x0cHistoryProtoP\x01Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,13 +36,13 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\020dev.selfmodel.v1B\014HistoryProtoP\001Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1'
   _globals['_BELIEFVERSION']._serialized_start=141
-  _globals['_BELIEFVERSION']._serialized_end=405
-  _globals['_EVIDENCE']._serialized_start=407
-  _globals['_EVIDENCE']._serialized_end=481
-  _globals['_MERGEDSTATEMENT']._serialized_start=483
-  _globals['_MERGEDSTATEMENT']._serialized_end=588
-  _globals['_BELIEFPROVENANCE']._serialized_start=591
-  _globals['_BELIEFPROVENANCE']._serialized_end=937
-  _globals['_USEREXPORT']._serialized_start=940
-  _globals['_USEREXPORT']._serialized_end=1149
+  _globals['_BELIEFVERSION']._serialized_end=421
+  _globals['_EVIDENCE']._serialized_start=423
+  _globals['_EVIDENCE']._serialized_end=513
+  _globals['_MERGEDSTATEMENT']._serialized_start=515
+  _globals['_MERGEDSTATEMENT']._serialized_end=620
+  _globals['_BELIEFPROVENANCE']._serialized_start=623
+  _globals['_BELIEFPROVENANCE']._serialized_end=969
+  _globals['_USEREXPORT']._serialized_start=972
+  _globals['_USEREXPORT']._serialized_end=1181
 # @@protoc_insertion_point(module_scope)

@@ -36,6 +36,7 @@ class BeliefVersion(_message.Message):
     VALID_FROM_FIELD_NUMBER: _builtins.int
     VALID_TO_FIELD_NUMBER: _builtins.int
     OBSERVATION_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Resource name: `selfModels/{id}/beliefs/{id}/versions/{version}`."""
     version: _builtins.int
@@ -46,6 +47,8 @@ class BeliefVersion(_message.Message):
     """What changed."""
     observation: _builtins.str
     """Resource name of the observation that caused the change."""
+    reason: _builtins.str
+    """Why the service made the change, as in BeliefChange.reason."""
     @_builtins.property
     def valid_from(self) -> _timestamp_pb2.Timestamp:
         """When this version took effect."""
@@ -66,10 +69,11 @@ class BeliefVersion(_message.Message):
         valid_from: _timestamp_pb2.Timestamp | None = ...,
         valid_to: _timestamp_pb2.Timestamp | None = ...,
         observation: _builtins.str = ...,
+        reason: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["valid_from", b"valid_from", "valid_to", b"valid_to"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["change_kind", b"change_kind", "confidence", b"confidence", "context", b"context", "name", b"name", "observation", b"observation", "statement", b"statement", "valid_from", b"valid_from", "valid_to", b"valid_to", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["change_kind", b"change_kind", "confidence", b"confidence", "context", b"context", "name", b"name", "observation", b"observation", "reason", b"reason", "statement", b"statement", "valid_from", b"valid_from", "valid_to", b"valid_to", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -83,8 +87,13 @@ class Evidence(_message.Message):
 
     OBSERVATION_FIELD_NUMBER: _builtins.int
     WEIGHT_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
     weight: _builtins.float
-    """The weight (log-odds) it carried when it arrived: set by its type, less for old events."""
+    """The weight (log-odds) it carried when it arrived: set by its type, less for old events,
+    and scaled by how sure the inference was for an inferred belief.
+    """
+    reason: _builtins.str
+    """Why it counts, e.g. the inventory belief and signal it was inferred from."""
     @_builtins.property
     def observation(self) -> _observation_pb2.Observation: ...
     def __init__(
@@ -92,10 +101,11 @@ class Evidence(_message.Message):
         *,
         observation: _observation_pb2.Observation | None = ...,
         weight: _builtins.float = ...,
+        reason: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["observation", b"observation"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["observation", b"observation", "weight", b"weight"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["observation", b"observation", "reason", b"reason", "weight", b"weight"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

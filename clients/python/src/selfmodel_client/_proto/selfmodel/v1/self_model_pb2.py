@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dselfmodel/v1/self_model.proto\x12\x0cselfmodel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf6\x01\n\tSelfModel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x02 \x01(\t\x12\r\n\x05scope\x18\x03 \x01(\t\x12\x17\n\x0f\x61lignment_score\x18\x04 \x01(\x01\x12%\n\x07\x62\x65liefs\x18\x05 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08revision\x18\x08 \x01(\x03\"\xf9\x01\n\x06\x42\x65lief\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tstatement\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x01\x12\x0f\n\x07\x63ontext\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x05state\x18\x08 \x01(\x0e\x32\x19.selfmodel.v1.BeliefState\x12\x0c\n\x04\x65tag\x18\t \x01(\t*`\n\x0b\x42\x65liefState\x12\x1c\n\x18\x42\x45LIEF_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x42\x45LIEF_STATE_ACTIVE\x10\x01\x12\x1a\n\x16\x42\x45LIEF_STATE_RETRACTED\x10\x02\x42O\n\x10\x64\x65v.selfmodel.v1B\x0eSelfModelProtoP\x01Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dselfmodel/v1/self_model.proto\x12\x0cselfmodel.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xf6\x01\n\tSelfModel\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x02 \x01(\t\x12\r\n\x05scope\x18\x03 \x01(\t\x12\x17\n\x0f\x61lignment_score\x18\x04 \x01(\x01\x12%\n\x07\x62\x65liefs\x18\x05 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08revision\x18\x08 \x01(\x03\"\x90\x02\n\x06\x42\x65lief\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x11\n\tstatement\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x01\x12\x0f\n\x07\x63ontext\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x05state\x18\x08 \x01(\x0e\x32\x19.selfmodel.v1.BeliefState\x12\x0c\n\x04\x65tag\x18\t \x01(\t\x12\x15\n\rinventory_key\x18\n \x01(\t*`\n\x0b\x42\x65liefState\x12\x1c\n\x18\x42\x45LIEF_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x42\x45LIEF_STATE_ACTIVE\x10\x01\x12\x1a\n\x16\x42\x45LIEF_STATE_RETRACTED\x10\x02\x42O\n\x10\x64\x65v.selfmodel.v1B\x0eSelfModelProtoP\x01Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,10 +33,10 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'selfmodel_client._proto.sel
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\020dev.selfmodel.v1B\016SelfModelProtoP\001Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1'
-  _globals['_BELIEFSTATE']._serialized_start=581
-  _globals['_BELIEFSTATE']._serialized_end=677
+  _globals['_BELIEFSTATE']._serialized_start=604
+  _globals['_BELIEFSTATE']._serialized_end=700
   _globals['_SELFMODEL']._serialized_start=81
   _globals['_SELFMODEL']._serialized_end=327
   _globals['_BELIEF']._serialized_start=330
-  _globals['_BELIEF']._serialized_end=579
+  _globals['_BELIEF']._serialized_end=602
 # @@protoc_insertion_point(module_scope)

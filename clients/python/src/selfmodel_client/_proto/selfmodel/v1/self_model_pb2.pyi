@@ -115,6 +115,7 @@ class Belief(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _builtins.int
     STATE_FIELD_NUMBER: _builtins.int
     ETAG_FIELD_NUMBER: _builtins.int
+    INVENTORY_KEY_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Resource name: `selfModels/{self_model_id}/beliefs/{belief_id}`."""
     statement: _builtins.str
@@ -129,6 +130,10 @@ class Belief(_message.Message):
     etag: _builtins.str
     """Changes with every version. Pass it to RetractBelief or CorrectBelief to change the
     belief only if nobody changed it since it was read (ABORTED otherwise).
+    """
+    inventory_key: _builtins.str
+    """The key of the inventory belief this belief follows, when it was learned from the
+    scope's belief inventory; its statement is then the side the evidence favors.
     """
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp: ...
@@ -146,10 +151,11 @@ class Belief(_message.Message):
         update_time: _timestamp_pb2.Timestamp | None = ...,
         state: Global___BeliefState.ValueType = ...,
         etag: _builtins.str = ...,
+        inventory_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "update_time", b"update_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "context", b"context", "create_time", b"create_time", "etag", b"etag", "name", b"name", "state", b"state", "statement", b"statement", "update_time", b"update_time", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confidence", b"confidence", "context", b"context", "create_time", b"create_time", "etag", b"etag", "inventory_key", b"inventory_key", "name", b"name", "state", b"state", "statement", b"statement", "update_time", b"update_time", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -25,11 +25,12 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from selfmodel_client._proto.selfmodel.v1 import history_pb2 as selfmodel_dot_v1_dot_history__pb2
+from selfmodel_client._proto.selfmodel.v1 import inventory_pb2 as selfmodel_dot_v1_dot_inventory__pb2
 from selfmodel_client._proto.selfmodel.v1 import observation_pb2 as selfmodel_dot_v1_dot_observation__pb2
 from selfmodel_client._proto.selfmodel.v1 import self_model_pb2 as selfmodel_dot_v1_dot_self__model__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%selfmodel/v1/self_model_service.proto\x12\x0cselfmodel.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aselfmodel/v1/history.proto\x1a\x1eselfmodel/v1/observation.proto\x1a\x1dselfmodel/v1/self_model.proto\"F\n\x1bGetOrCreateSelfModelRequest\x12\x18\n\x10\x65xternal_user_id\x18\x01 \x01(\t\x12\r\n\x05scope\x18\x02 \x01(\t\"\x83\x01\n\x0eObserveRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12.\n\x0bobservation\x18\x02 \x01(\x0b\x32\x19.selfmodel.v1.Observation\x12-\n\x07\x62\x65liefs\x18\x03 \x03(\x0b\x32\x1c.selfmodel.v1.BeliefProposal\"\x8e\x01\n\x0fObserveResponse\x12.\n\x0bobservation\x18\x01 \x01(\x0b\x32\x19.selfmodel.v1.Observation\x12\x32\n\x0e\x62\x65lief_changes\x18\x02 \x03(\x0b\x32\x1a.selfmodel.v1.BeliefChange\x12\x17\n\x0f\x61lignment_score\x18\x03 \x01(\x01\"\xa0\x01\n\x13GetSelfModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x02 \x01(\t\x12\r\n\x05scope\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x04 \x01(\t\x12\x16\n\x0emin_confidence\x18\x05 \x01(\x01\x12)\n\x05\x61s_of\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x19ListBeliefVersionsRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"d\n\x1aListBeliefVersionsResponse\x12-\n\x08versions\x18\x01 \x03(\x0b\x32\x1b.selfmodel.v1.BeliefVersion\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\",\n\x1aGetBeliefProvenanceRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\"M\n\x15ListSelfModelsRequest\x12\r\n\x05scope\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"_\n\x16ListSelfModelsResponse\x12,\n\x0bself_models\x18\x01 \x03(\x0b\x32\x17.selfmodel.v1.SelfModel\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa2\x01\n\x12ListBeliefsRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12\x16\n\x0emin_confidence\x18\x03 \x01(\x01\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\x12\x16\n\x0eshow_retracted\x18\x07 \x01(\x08\"U\n\x13ListBeliefsResponse\x12%\n\x07\x62\x65liefs\x18\x01 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"e\n\x17ListObservationsRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"d\n\x18ListObservationsResponse\x12/\n\x0cobservations\x18\x01 \x03(\x0b\x32\x19.selfmodel.v1.Observation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"w\n\x13\x41ssertBeliefRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x11\n\tstatement\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\"^\n\x14RetractBeliefRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\"q\n\x14\x43orrectBeliefRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\x12\x11\n\tstatement\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\"&\n\x16\x44\x65leteSelfModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"<\n\x11\x44\x65leteUserRequest\x12\x18\n\x10\x65xternal_user_id\x18\x01 \x01(\t\x12\r\n\x05scope\x18\x02 \x01(\t\"<\n\x11\x45xportUserRequest\x12\x18\n\x10\x65xternal_user_id\x18\x01 \x01(\t\x12\r\n\x05scope\x18\x02 \x01(\t\"h\n\x14RenderContextRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12\x16\n\x0emin_confidence\x18\x03 \x01(\x01\x12\x13\n\x0bmax_beliefs\x18\x04 \x01(\x05\"L\n\x15RenderContextResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12%\n\x07\x62\x65liefs\x18\x02 \x03(\x0b\x32\x14.selfmodel.v1.Belief\"g\n\x15WatchSelfModelRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12!\n\x14start_after_revision\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\x17\n\x15_start_after_revision\"\xa4\x01\n\x16WatchSelfModelResponse\x12\x10\n\x08revision\x18\x01 \x01(\x03\x12\x13\n\x0bobservation\x18\x02 \x01(\t\x12\x32\n\x0e\x62\x65lief_changes\x18\x03 \x03(\x0b\x32\x1a.selfmodel.v1.BeliefChange\x12/\n\x0b\x63ommit_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xf4\n\n\x10SelfModelService\x12Z\n\x14GetOrCreateSelfModel\x12).selfmodel.v1.GetOrCreateSelfModelRequest\x1a\x17.selfmodel.v1.SelfModel\x12\x46\n\x07Observe\x12\x1c.selfmodel.v1.ObserveRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12J\n\x0cGetSelfModel\x12!.selfmodel.v1.GetSelfModelRequest\x1a\x17.selfmodel.v1.SelfModel\x12g\n\x12ListBeliefVersions\x12\'.selfmodel.v1.ListBeliefVersionsRequest\x1a(.selfmodel.v1.ListBeliefVersionsResponse\x12_\n\x13GetBeliefProvenance\x12(.selfmodel.v1.GetBeliefProvenanceRequest\x1a\x1e.selfmodel.v1.BeliefProvenance\x12[\n\x0eListSelfModels\x12#.selfmodel.v1.ListSelfModelsRequest\x1a$.selfmodel.v1.ListSelfModelsResponse\x12R\n\x0bListBeliefs\x12 .selfmodel.v1.ListBeliefsRequest\x1a!.selfmodel.v1.ListBeliefsResponse\x12\x61\n\x10ListObservations\x12%.selfmodel.v1.ListObservationsRequest\x1a&.selfmodel.v1.ListObservationsResponse\x12P\n\x0c\x41ssertBelief\x12!.selfmodel.v1.AssertBeliefRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12R\n\rRetractBelief\x12\".selfmodel.v1.RetractBeliefRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12R\n\rCorrectBelief\x12\".selfmodel.v1.CorrectBeliefRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12O\n\x0f\x44\x65leteSelfModel\x12$.selfmodel.v1.DeleteSelfModelRequest\x1a\x16.google.protobuf.Empty\x12\x45\n\nDeleteUser\x12\x1f.selfmodel.v1.DeleteUserRequest\x1a\x16.google.protobuf.Empty\x12G\n\nExportUser\x12\x1f.selfmodel.v1.ExportUserRequest\x1a\x18.selfmodel.v1.UserExport\x12X\n\rRenderContext\x12\".selfmodel.v1.RenderContextRequest\x1a#.selfmodel.v1.RenderContextResponse\x12]\n\x0eWatchSelfModel\x12#.selfmodel.v1.WatchSelfModelRequest\x1a$.selfmodel.v1.WatchSelfModelResponse0\x01\x42V\n\x10\x64\x65v.selfmodel.v1B\x15SelfModelServiceProtoP\x01Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%selfmodel/v1/self_model_service.proto\x12\x0cselfmodel.v1\x1a\x1bgoogle/protobuf/empty.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1aselfmodel/v1/history.proto\x1a\x1cselfmodel/v1/inventory.proto\x1a\x1eselfmodel/v1/observation.proto\x1a\x1dselfmodel/v1/self_model.proto\"F\n\x1bGetOrCreateSelfModelRequest\x12\x18\n\x10\x65xternal_user_id\x18\x01 \x01(\t\x12\r\n\x05scope\x18\x02 \x01(\t\"\x83\x01\n\x0eObserveRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12.\n\x0bobservation\x18\x02 \x01(\x0b\x32\x19.selfmodel.v1.Observation\x12-\n\x07\x62\x65liefs\x18\x03 \x03(\x0b\x32\x1c.selfmodel.v1.BeliefProposal\"\x8e\x01\n\x0fObserveResponse\x12.\n\x0bobservation\x18\x01 \x01(\x0b\x32\x19.selfmodel.v1.Observation\x12\x32\n\x0e\x62\x65lief_changes\x18\x02 \x03(\x0b\x32\x1a.selfmodel.v1.BeliefChange\x12\x17\n\x0f\x61lignment_score\x18\x03 \x01(\x01\"\xa0\x01\n\x13GetSelfModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x18\n\x10\x65xternal_user_id\x18\x02 \x01(\t\x12\r\n\x05scope\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x04 \x01(\t\x12\x16\n\x0emin_confidence\x18\x05 \x01(\x01\x12)\n\x05\x61s_of\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x19ListBeliefVersionsRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"d\n\x1aListBeliefVersionsResponse\x12-\n\x08versions\x18\x01 \x03(\x0b\x32\x1b.selfmodel.v1.BeliefVersion\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\",\n\x1aGetBeliefProvenanceRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\"M\n\x15ListSelfModelsRequest\x12\r\n\x05scope\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"_\n\x16ListSelfModelsResponse\x12,\n\x0bself_models\x18\x01 \x03(\x0b\x32\x17.selfmodel.v1.SelfModel\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xa2\x01\n\x12ListBeliefsRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12\x16\n\x0emin_confidence\x18\x03 \x01(\x01\x12\x10\n\x08order_by\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\x12\x16\n\x0eshow_retracted\x18\x07 \x01(\x08\"U\n\x13ListBeliefsResponse\x12%\n\x07\x62\x65liefs\x18\x01 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"e\n\x17ListObservationsRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"d\n\x18ListObservationsResponse\x12/\n\x0cobservations\x18\x01 \x03(\x0b\x32\x19.selfmodel.v1.Observation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"w\n\x13\x41ssertBeliefRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x11\n\tstatement\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x03 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\"^\n\x14RetractBeliefRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\"q\n\x14\x43orrectBeliefRequest\x12\x0e\n\x06\x62\x65lief\x18\x01 \x01(\t\x12\x11\n\tstatement\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\"&\n\x16\x44\x65leteSelfModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"<\n\x11\x44\x65leteUserRequest\x12\x18\n\x10\x65xternal_user_id\x18\x01 \x01(\t\x12\r\n\x05scope\x18\x02 \x01(\t\"<\n\x11\x45xportUserRequest\x12\x18\n\x10\x65xternal_user_id\x18\x01 \x01(\t\x12\r\n\x05scope\x18\x02 \x01(\t\"h\n\x14RenderContextRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\x12\x16\n\x0emin_confidence\x18\x03 \x01(\x01\x12\x13\n\x0bmax_beliefs\x18\x04 \x01(\x05\"{\n\x15RenderContextResponse\x12\x0c\n\x04text\x18\x01 \x01(\t\x12%\n\x07\x62\x65liefs\x18\x02 \x03(\x0b\x32\x14.selfmodel.v1.Belief\x12-\n\x0b\x61\x64\x61ptations\x18\x03 \x03(\x0b\x32\x18.selfmodel.v1.Adaptation\"g\n\x15WatchSelfModelRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12!\n\x14start_after_revision\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\x17\n\x15_start_after_revision\"\xa4\x01\n\x16WatchSelfModelResponse\x12\x10\n\x08revision\x18\x01 \x01(\x03\x12\x13\n\x0bobservation\x18\x02 \x01(\t\x12\x32\n\x0e\x62\x65lief_changes\x18\x03 \x03(\x0b\x32\x1a.selfmodel.v1.BeliefChange\x12/\n\x0b\x63ommit_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"[\n\x19PutBeliefInventoryRequest\x12\x30\n\tinventory\x18\x01 \x01(\x0b\x32\x1d.selfmodel.v1.BeliefInventory\x12\x0c\n\x04\x65tag\x18\x02 \x01(\t\"<\n\x19GetBeliefInventoryRequest\x12\r\n\x05scope\x18\x01 \x01(\t\x12\x10\n\x08revision\x18\x02 \x01(\x03\"[\n#ListBeliefInventoryRevisionsRequest\x12\r\n\x05scope\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"s\n$ListBeliefInventoryRevisionsResponse\x12\x32\n\x0binventories\x18\x01 \x03(\x0b\x32\x1d.selfmodel.v1.BeliefInventory\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"<\n\x15GetAdaptationsRequest\x12\x12\n\nself_model\x18\x01 \x01(\t\x12\x0f\n\x07\x63ontext\x18\x02 \x01(\t\"c\n\x16GetAdaptationsResponse\x12-\n\x0b\x61\x64\x61ptations\x18\x01 \x03(\x0b\x32\x18.selfmodel.v1.Adaptation\x12\x1a\n\x12inventory_revision\x18\x02 \x01(\x03\x32\x95\x0e\n\x10SelfModelService\x12Z\n\x14GetOrCreateSelfModel\x12).selfmodel.v1.GetOrCreateSelfModelRequest\x1a\x17.selfmodel.v1.SelfModel\x12\x46\n\x07Observe\x12\x1c.selfmodel.v1.ObserveRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12J\n\x0cGetSelfModel\x12!.selfmodel.v1.GetSelfModelRequest\x1a\x17.selfmodel.v1.SelfModel\x12g\n\x12ListBeliefVersions\x12\'.selfmodel.v1.ListBeliefVersionsRequest\x1a(.selfmodel.v1.ListBeliefVersionsResponse\x12_\n\x13GetBeliefProvenance\x12(.selfmodel.v1.GetBeliefProvenanceRequest\x1a\x1e.selfmodel.v1.BeliefProvenance\x12[\n\x0eListSelfModels\x12#.selfmodel.v1.ListSelfModelsRequest\x1a$.selfmodel.v1.ListSelfModelsResponse\x12R\n\x0bListBeliefs\x12 .selfmodel.v1.ListBeliefsRequest\x1a!.selfmodel.v1.ListBeliefsResponse\x12\x61\n\x10ListObservations\x12%.selfmodel.v1.ListObservationsRequest\x1a&.selfmodel.v1.ListObservationsResponse\x12P\n\x0c\x41ssertBelief\x12!.selfmodel.v1.AssertBeliefRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12R\n\rRetractBelief\x12\".selfmodel.v1.RetractBeliefRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12R\n\rCorrectBelief\x12\".selfmodel.v1.CorrectBeliefRequest\x1a\x1d.selfmodel.v1.ObserveResponse\x12O\n\x0f\x44\x65leteSelfModel\x12$.selfmodel.v1.DeleteSelfModelRequest\x1a\x16.google.protobuf.Empty\x12\x45\n\nDeleteUser\x12\x1f.selfmodel.v1.DeleteUserRequest\x1a\x16.google.protobuf.Empty\x12G\n\nExportUser\x12\x1f.selfmodel.v1.ExportUserRequest\x1a\x18.selfmodel.v1.UserExport\x12X\n\rRenderContext\x12\".selfmodel.v1.RenderContextRequest\x1a#.selfmodel.v1.RenderContextResponse\x12]\n\x0eWatchSelfModel\x12#.selfmodel.v1.WatchSelfModelRequest\x1a$.selfmodel.v1.WatchSelfModelResponse0\x01\x12\\\n\x12PutBeliefInventory\x12\'.selfmodel.v1.PutBeliefInventoryRequest\x1a\x1d.selfmodel.v1.BeliefInventory\x12\\\n\x12GetBeliefInventory\x12\'.selfmodel.v1.GetBeliefInventoryRequest\x1a\x1d.selfmodel.v1.BeliefInventory\x12\x85\x01\n\x1cListBeliefInventoryRevisions\x12\x31.selfmodel.v1.ListBeliefInventoryRevisionsRequest\x1a\x32.selfmodel.v1.ListBeliefInventoryRevisionsResponse\x12[\n\x0eGetAdaptations\x12#.selfmodel.v1.GetAdaptationsRequest\x1a$.selfmodel.v1.GetAdaptationsResponseBV\n\x10\x64\x65v.selfmodel.v1B\x15SelfModelServiceProtoP\x01Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,52 +38,64 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'selfmodel_client._proto.sel
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\020dev.selfmodel.v1B\025SelfModelServiceProtoP\001Z)selfmodel/gen/go/selfmodel/v1;selfmodelv1'
-  _globals['_GETORCREATESELFMODELREQUEST']._serialized_start=208
-  _globals['_GETORCREATESELFMODELREQUEST']._serialized_end=278
-  _globals['_OBSERVEREQUEST']._serialized_start=281
-  _globals['_OBSERVEREQUEST']._serialized_end=412
-  _globals['_OBSERVERESPONSE']._serialized_start=415
-  _globals['_OBSERVERESPONSE']._serialized_end=557
-  _globals['_GETSELFMODELREQUEST']._serialized_start=560
-  _globals['_GETSELFMODELREQUEST']._serialized_end=720
-  _globals['_LISTBELIEFVERSIONSREQUEST']._serialized_start=722
-  _globals['_LISTBELIEFVERSIONSREQUEST']._serialized_end=804
-  _globals['_LISTBELIEFVERSIONSRESPONSE']._serialized_start=806
-  _globals['_LISTBELIEFVERSIONSRESPONSE']._serialized_end=906
-  _globals['_GETBELIEFPROVENANCEREQUEST']._serialized_start=908
-  _globals['_GETBELIEFPROVENANCEREQUEST']._serialized_end=952
-  _globals['_LISTSELFMODELSREQUEST']._serialized_start=954
-  _globals['_LISTSELFMODELSREQUEST']._serialized_end=1031
-  _globals['_LISTSELFMODELSRESPONSE']._serialized_start=1033
-  _globals['_LISTSELFMODELSRESPONSE']._serialized_end=1128
-  _globals['_LISTBELIEFSREQUEST']._serialized_start=1131
-  _globals['_LISTBELIEFSREQUEST']._serialized_end=1293
-  _globals['_LISTBELIEFSRESPONSE']._serialized_start=1295
-  _globals['_LISTBELIEFSRESPONSE']._serialized_end=1380
-  _globals['_LISTOBSERVATIONSREQUEST']._serialized_start=1382
-  _globals['_LISTOBSERVATIONSREQUEST']._serialized_end=1483
-  _globals['_LISTOBSERVATIONSRESPONSE']._serialized_start=1485
-  _globals['_LISTOBSERVATIONSRESPONSE']._serialized_end=1585
-  _globals['_ASSERTBELIEFREQUEST']._serialized_start=1587
-  _globals['_ASSERTBELIEFREQUEST']._serialized_end=1706
-  _globals['_RETRACTBELIEFREQUEST']._serialized_start=1708
-  _globals['_RETRACTBELIEFREQUEST']._serialized_end=1802
-  _globals['_CORRECTBELIEFREQUEST']._serialized_start=1804
-  _globals['_CORRECTBELIEFREQUEST']._serialized_end=1917
-  _globals['_DELETESELFMODELREQUEST']._serialized_start=1919
-  _globals['_DELETESELFMODELREQUEST']._serialized_end=1957
-  _globals['_DELETEUSERREQUEST']._serialized_start=1959
-  _globals['_DELETEUSERREQUEST']._serialized_end=2019
-  _globals['_EXPORTUSERREQUEST']._serialized_start=2021
-  _globals['_EXPORTUSERREQUEST']._serialized_end=2081
-  _globals['_RENDERCONTEXTREQUEST']._serialized_start=2083
-  _globals['_RENDERCONTEXTREQUEST']._serialized_end=2187
-  _globals['_RENDERCONTEXTRESPONSE']._serialized_start=2189
-  _globals['_RENDERCONTEXTRESPONSE']._serialized_end=2265
-  _globals['_WATCHSELFMODELREQUEST']._serialized_start=2267
-  _globals['_WATCHSELFMODELREQUEST']._serialized_end=2370
-  _globals['_WATCHSELFMODELRESPONSE']._serialized_start=2373
-  _globals['_WATCHSELFMODELRESPONSE']._serialized_end=2537
-  _globals['_SELFMODELSERVICE']._serialized_start=2540
-  _globals['_SELFMODELSERVICE']._serialized_end=3936
+  _globals['_GETORCREATESELFMODELREQUEST']._serialized_start=238
+  _globals['_GETORCREATESELFMODELREQUEST']._serialized_end=308
+  _globals['_OBSERVEREQUEST']._serialized_start=311
+  _globals['_OBSERVEREQUEST']._serialized_end=442
+  _globals['_OBSERVERESPONSE']._serialized_start=445
+  _globals['_OBSERVERESPONSE']._serialized_end=587
+  _globals['_GETSELFMODELREQUEST']._serialized_start=590
+  _globals['_GETSELFMODELREQUEST']._serialized_end=750
+  _globals['_LISTBELIEFVERSIONSREQUEST']._serialized_start=752
+  _globals['_LISTBELIEFVERSIONSREQUEST']._serialized_end=834
+  _globals['_LISTBELIEFVERSIONSRESPONSE']._serialized_start=836
+  _globals['_LISTBELIEFVERSIONSRESPONSE']._serialized_end=936
+  _globals['_GETBELIEFPROVENANCEREQUEST']._serialized_start=938
+  _globals['_GETBELIEFPROVENANCEREQUEST']._serialized_end=982
+  _globals['_LISTSELFMODELSREQUEST']._serialized_start=984
+  _globals['_LISTSELFMODELSREQUEST']._serialized_end=1061
+  _globals['_LISTSELFMODELSRESPONSE']._serialized_start=1063
+  _globals['_LISTSELFMODELSRESPONSE']._serialized_end=1158
+  _globals['_LISTBELIEFSREQUEST']._serialized_start=1161
+  _globals['_LISTBELIEFSREQUEST']._serialized_end=1323
+  _globals['_LISTBELIEFSRESPONSE']._serialized_start=1325
+  _globals['_LISTBELIEFSRESPONSE']._serialized_end=1410
+  _globals['_LISTOBSERVATIONSREQUEST']._serialized_start=1412
+  _globals['_LISTOBSERVATIONSREQUEST']._serialized_end=1513
+  _globals['_LISTOBSERVATIONSRESPONSE']._serialized_start=1515
+  _globals['_LISTOBSERVATIONSRESPONSE']._serialized_end=1615
+  _globals['_ASSERTBELIEFREQUEST']._serialized_start=1617
+  _globals['_ASSERTBELIEFREQUEST']._serialized_end=1736
+  _globals['_RETRACTBELIEFREQUEST']._serialized_start=1738
+  _globals['_RETRACTBELIEFREQUEST']._serialized_end=1832
+  _globals['_CORRECTBELIEFREQUEST']._serialized_start=1834
+  _globals['_CORRECTBELIEFREQUEST']._serialized_end=1947
+  _globals['_DELETESELFMODELREQUEST']._serialized_start=1949
+  _globals['_DELETESELFMODELREQUEST']._serialized_end=1987
+  _globals['_DELETEUSERREQUEST']._serialized_start=1989
+  _globals['_DELETEUSERREQUEST']._serialized_end=2049
+  _globals['_EXPORTUSERREQUEST']._serialized_start=2051
+  _globals['_EXPORTUSERREQUEST']._serialized_end=2111
+  _globals['_RENDERCONTEXTREQUEST']._serialized_start=2113
+  _globals['_RENDERCONTEXTREQUEST']._serialized_end=2217
+  _globals['_RENDERCONTEXTRESPONSE']._serialized_start=2219
+  _globals['_RENDERCONTEXTRESPONSE']._serialized_end=2342
+  _globals['_WATCHSELFMODELREQUEST']._serialized_start=2344
+  _globals['_WATCHSELFMODELREQUEST']._serialized_end=2447
+  _globals['_WATCHSELFMODELRESPONSE']._serialized_start=2450
+  _globals['_WATCHSELFMODELRESPONSE']._serialized_end=2614
+  _globals['_PUTBELIEFINVENTORYREQUEST']._serialized_start=2616
+  _globals['_PUTBELIEFINVENTORYREQUEST']._serialized_end=2707
+  _globals['_GETBELIEFINVENTORYREQUEST']._serialized_start=2709
+  _globals['_GETBELIEFINVENTORYREQUEST']._serialized_end=2769
+  _globals['_LISTBELIEFINVENTORYREVISIONSREQUEST']._serialized_start=2771
+  _globals['_LISTBELIEFINVENTORYREVISIONSREQUEST']._serialized_end=2862
+  _globals['_LISTBELIEFINVENTORYREVISIONSRESPONSE']._serialized_start=2864
+  _globals['_LISTBELIEFINVENTORYREVISIONSRESPONSE']._serialized_end=2979
+  _globals['_GETADAPTATIONSREQUEST']._serialized_start=2981
+  _globals['_GETADAPTATIONSREQUEST']._serialized_end=3041
+  _globals['_GETADAPTATIONSRESPONSE']._serialized_start=3043
+  _globals['_GETADAPTATIONSRESPONSE']._serialized_end=3142
+  _globals['_SELFMODELSERVICE']._serialized_start=3145
+  _globals['_SELFMODELSERVICE']._serialized_end=4958
 # @@protoc_insertion_point(module_scope)

@@ -9,6 +9,7 @@ from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from selfmodel_client._proto.selfmodel.v1 import history_pb2 as _history_pb2
+from selfmodel_client._proto.selfmodel.v1 import inventory_pb2 as _inventory_pb2
 from selfmodel_client._proto.selfmodel.v1 import observation_pb2 as _observation_pb2
 from selfmodel_client._proto.selfmodel.v1 import self_model_pb2 as _self_model_pb2
 import builtins as _builtins
@@ -61,7 +62,9 @@ class ObserveRequest(_message.Message):
 
     @_builtins.property
     def beliefs(self) -> _containers.RepeatedCompositeFieldContainer[_observation_pb2.BeliefProposal]:
-        """Beliefs the observation supports or contradicts; may be empty."""
+        """Beliefs the observation supports or contradicts; may be empty: the beliefs of the
+        scope's inventory that the observation bears on are inferred in any case.
+        """
 
     def __init__(
         self,
@@ -608,21 +611,27 @@ class RenderContextResponse(_message.Message):
 
     TEXT_FIELD_NUMBER: _builtins.int
     BELIEFS_FIELD_NUMBER: _builtins.int
+    ADAPTATIONS_FIELD_NUMBER: _builtins.int
     text: _builtins.str
     """Plain text, one belief per line with its confidence, ready for a system prompt."""
     @_builtins.property
     def beliefs(self) -> _containers.RepeatedCompositeFieldContainer[_self_model_pb2.Belief]:
         """The beliefs the text was built from, in the order they appear."""
 
+    @_builtins.property
+    def adaptations(self) -> _containers.RepeatedCompositeFieldContainer[_inventory_pb2.Adaptation]:
+        """The active adaptations of the scope's inventory, also listed in the text."""
+
     def __init__(
         self,
         *,
         text: _builtins.str = ...,
         beliefs: _abc.Iterable[_self_model_pb2.Belief] | None = ...,
+        adaptations: _abc.Iterable[_inventory_pb2.Adaptation] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["beliefs", b"beliefs", "text", b"text"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["adaptations", b"adaptations", "beliefs", b"beliefs", "text", b"text"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -687,3 +696,158 @@ class WatchSelfModelResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___WatchSelfModelResponse: _TypeAlias = WatchSelfModelResponse  # noqa: Y015
+
+@_typing.final
+class PutBeliefInventoryRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVENTORY_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    etag: _builtins.str
+    """When set, replace only if the current revision's etag still matches (ABORTED
+    otherwise).
+    """
+    @_builtins.property
+    def inventory(self) -> _inventory_pb2.BeliefInventory:
+        """The whole inventory; its scope is required. Output-only fields are ignored."""
+
+    def __init__(
+        self,
+        *,
+        inventory: _inventory_pb2.BeliefInventory | None = ...,
+        etag: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["inventory", b"inventory"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["etag", b"etag", "inventory", b"inventory"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PutBeliefInventoryRequest: _TypeAlias = PutBeliefInventoryRequest  # noqa: Y015
+
+@_typing.final
+class GetBeliefInventoryRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SCOPE_FIELD_NUMBER: _builtins.int
+    REVISION_FIELD_NUMBER: _builtins.int
+    scope: _builtins.str
+    """Required."""
+    revision: _builtins.int
+    """A revision to read; 0 for the current one."""
+    def __init__(
+        self,
+        *,
+        scope: _builtins.str = ...,
+        revision: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["revision", b"revision", "scope", b"scope"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetBeliefInventoryRequest: _TypeAlias = GetBeliefInventoryRequest  # noqa: Y015
+
+@_typing.final
+class ListBeliefInventoryRevisionsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SCOPE_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    scope: _builtins.str
+    """Required."""
+    page_size: _builtins.int
+    """At most this many (default 20, at most 100)."""
+    page_token: _builtins.str
+    def __init__(
+        self,
+        *,
+        scope: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token", "scope", b"scope"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBeliefInventoryRevisionsRequest: _TypeAlias = ListBeliefInventoryRevisionsRequest  # noqa: Y015
+
+@_typing.final
+class ListBeliefInventoryRevisionsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVENTORIES_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Empty on the last page."""
+    @_builtins.property
+    def inventories(self) -> _containers.RepeatedCompositeFieldContainer[_inventory_pb2.BeliefInventory]:
+        """Newest first."""
+
+    def __init__(
+        self,
+        *,
+        inventories: _abc.Iterable[_inventory_pb2.BeliefInventory] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inventories", b"inventories", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListBeliefInventoryRevisionsResponse: _TypeAlias = ListBeliefInventoryRevisionsResponse  # noqa: Y015
+
+@_typing.final
+class GetAdaptationsRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SELF_MODEL_FIELD_NUMBER: _builtins.int
+    CONTEXT_FIELD_NUMBER: _builtins.int
+    self_model: _builtins.str
+    """Resource name `selfModels/{id}`. Required."""
+    context: _builtins.str
+    """The situation the product is in; beliefs learned per context are read for it."""
+    def __init__(
+        self,
+        *,
+        self_model: _builtins.str = ...,
+        context: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["context", b"context", "self_model", b"self_model"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetAdaptationsRequest: _TypeAlias = GetAdaptationsRequest  # noqa: Y015
+
+@_typing.final
+class GetAdaptationsResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ADAPTATIONS_FIELD_NUMBER: _builtins.int
+    INVENTORY_REVISION_FIELD_NUMBER: _builtins.int
+    inventory_revision: _builtins.int
+    """The inventory revision they follow (0: the starter inventory)."""
+    @_builtins.property
+    def adaptations(self) -> _containers.RepeatedCompositeFieldContainer[_inventory_pb2.Adaptation]:
+        """One per inventory belief, in the inventory's order."""
+
+    def __init__(
+        self,
+        *,
+        adaptations: _abc.Iterable[_inventory_pb2.Adaptation] | None = ...,
+        inventory_revision: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["adaptations", b"adaptations", "inventory_revision", b"inventory_revision"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetAdaptationsResponse: _TypeAlias = GetAdaptationsResponse  # noqa: Y015

@@ -5,6 +5,7 @@ import warnings
 
 from google.protobuf import empty_pb2 as google_dot_protobuf_dot_empty__pb2
 from selfmodel_client._proto.selfmodel.v1 import history_pb2 as selfmodel_dot_v1_dot_history__pb2
+from selfmodel_client._proto.selfmodel.v1 import inventory_pb2 as selfmodel_dot_v1_dot_inventory__pb2
 from selfmodel_client._proto.selfmodel.v1 import self_model_pb2 as selfmodel_dot_v1_dot_self__model__pb2
 from selfmodel_client._proto.selfmodel.v1 import self_model_service_pb2 as selfmodel_dot_v1_dot_self__model__service__pb2
 
@@ -122,6 +123,26 @@ class SelfModelServiceStub:
                 request_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.WatchSelfModelRequest.SerializeToString,
                 response_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.WatchSelfModelResponse.FromString,
                 _registered_method=True)
+        self.PutBeliefInventory = channel.unary_unary(
+                '/selfmodel.v1.SelfModelService/PutBeliefInventory',
+                request_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.PutBeliefInventoryRequest.SerializeToString,
+                response_deserializer=selfmodel_dot_v1_dot_inventory__pb2.BeliefInventory.FromString,
+                _registered_method=True)
+        self.GetBeliefInventory = channel.unary_unary(
+                '/selfmodel.v1.SelfModelService/GetBeliefInventory',
+                request_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.GetBeliefInventoryRequest.SerializeToString,
+                response_deserializer=selfmodel_dot_v1_dot_inventory__pb2.BeliefInventory.FromString,
+                _registered_method=True)
+        self.ListBeliefInventoryRevisions = channel.unary_unary(
+                '/selfmodel.v1.SelfModelService/ListBeliefInventoryRevisions',
+                request_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.ListBeliefInventoryRevisionsRequest.SerializeToString,
+                response_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.ListBeliefInventoryRevisionsResponse.FromString,
+                _registered_method=True)
+        self.GetAdaptations = channel.unary_unary(
+                '/selfmodel.v1.SelfModelService/GetAdaptations',
+                request_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.GetAdaptationsRequest.SerializeToString,
+                response_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.GetAdaptationsResponse.FromString,
+                _registered_method=True)
 
 
 class SelfModelServiceServicer:
@@ -141,7 +162,8 @@ class SelfModelServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Observe(self, request, context):
-        """Records what the user did and updates the beliefs it bears on, atomically.
+        """Records what the user did and updates the beliefs it bears on, atomically: the beliefs
+        the caller proposes, and those the scope's belief inventory infers from the observation.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -251,6 +273,37 @@ class SelfModelServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PutBeliefInventory(self, request, context):
+        """Replaces a scope's belief inventory whole. Returns the new revision, or the current one
+        when nothing changed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBeliefInventory(self, request, context):
+        """Returns a scope's current inventory (the starter inventory while it has none of its
+        own), or one of its revisions.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBeliefInventoryRevisions(self, request, context):
+        """Lists a scope's inventory revisions, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAdaptations(self, request, context):
+        """What the product should do for this user here: every belief of the scope's inventory
+        with its favored side, confidence, whether it is active and the rule to apply.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SelfModelServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -333,6 +386,26 @@ def add_SelfModelServiceServicer_to_server(servicer, server):
                     servicer.WatchSelfModel,
                     request_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.WatchSelfModelRequest.FromString,
                     response_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.WatchSelfModelResponse.SerializeToString,
+            ),
+            'PutBeliefInventory': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutBeliefInventory,
+                    request_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.PutBeliefInventoryRequest.FromString,
+                    response_serializer=selfmodel_dot_v1_dot_inventory__pb2.BeliefInventory.SerializeToString,
+            ),
+            'GetBeliefInventory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBeliefInventory,
+                    request_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.GetBeliefInventoryRequest.FromString,
+                    response_serializer=selfmodel_dot_v1_dot_inventory__pb2.BeliefInventory.SerializeToString,
+            ),
+            'ListBeliefInventoryRevisions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBeliefInventoryRevisions,
+                    request_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.ListBeliefInventoryRevisionsRequest.FromString,
+                    response_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.ListBeliefInventoryRevisionsResponse.SerializeToString,
+            ),
+            'GetAdaptations': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAdaptations,
+                    request_deserializer=selfmodel_dot_v1_dot_self__model__service__pb2.GetAdaptationsRequest.FromString,
+                    response_serializer=selfmodel_dot_v1_dot_self__model__service__pb2.GetAdaptationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -772,6 +845,114 @@ class SelfModelService:
             '/selfmodel.v1.SelfModelService/WatchSelfModel',
             selfmodel_dot_v1_dot_self__model__service__pb2.WatchSelfModelRequest.SerializeToString,
             selfmodel_dot_v1_dot_self__model__service__pb2.WatchSelfModelResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutBeliefInventory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/selfmodel.v1.SelfModelService/PutBeliefInventory',
+            selfmodel_dot_v1_dot_self__model__service__pb2.PutBeliefInventoryRequest.SerializeToString,
+            selfmodel_dot_v1_dot_inventory__pb2.BeliefInventory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBeliefInventory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/selfmodel.v1.SelfModelService/GetBeliefInventory',
+            selfmodel_dot_v1_dot_self__model__service__pb2.GetBeliefInventoryRequest.SerializeToString,
+            selfmodel_dot_v1_dot_inventory__pb2.BeliefInventory.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBeliefInventoryRevisions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/selfmodel.v1.SelfModelService/ListBeliefInventoryRevisions',
+            selfmodel_dot_v1_dot_self__model__service__pb2.ListBeliefInventoryRevisionsRequest.SerializeToString,
+            selfmodel_dot_v1_dot_self__model__service__pb2.ListBeliefInventoryRevisionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAdaptations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/selfmodel.v1.SelfModelService/GetAdaptations',
+            selfmodel_dot_v1_dot_self__model__service__pb2.GetAdaptationsRequest.SerializeToString,
+            selfmodel_dot_v1_dot_self__model__service__pb2.GetAdaptationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

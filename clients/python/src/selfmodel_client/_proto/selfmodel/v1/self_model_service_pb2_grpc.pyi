@@ -7,6 +7,7 @@ from collections import abc as _abc
 from google.protobuf import empty_pb2 as _empty_pb2
 from grpc import aio as _aio
 from selfmodel_client._proto.selfmodel.v1 import history_pb2 as _history_pb2
+from selfmodel_client._proto.selfmodel.v1 import inventory_pb2 as _inventory_pb2
 from selfmodel_client._proto.selfmodel.v1 import self_model_pb2 as _self_model_pb2
 from selfmodel_client._proto.selfmodel.v1 import self_model_service_pb2 as _self_model_service_pb2
 import abc as _abc_1
@@ -46,7 +47,9 @@ class SelfModelServiceStub:
     Idempotent: every call for the same pair returns the same model.
     """
     Observe: _grpc.UnaryUnaryMultiCallable[_self_model_service_pb2.ObserveRequest, _self_model_service_pb2.ObserveResponse]
-    """Records what the user did and updates the beliefs it bears on, atomically."""
+    """Records what the user did and updates the beliefs it bears on, atomically: the beliefs
+    the caller proposes, and those the scope's belief inventory infers from the observation.
+    """
     GetSelfModel: _grpc.UnaryUnaryMultiCallable[_self_model_service_pb2.GetSelfModelRequest, _self_model_pb2.SelfModel]
     """Returns a self-model with its current beliefs, or its beliefs as they stood at a time."""
     ListBeliefVersions: _grpc.UnaryUnaryMultiCallable[_self_model_service_pb2.ListBeliefVersionsRequest, _self_model_service_pb2.ListBeliefVersionsResponse]
@@ -86,6 +89,20 @@ class SelfModelServiceStub:
     """Renders the current beliefs as a short text block for an LLM system prompt."""
     WatchSelfModel: _grpc.UnaryStreamMultiCallable[_self_model_service_pb2.WatchSelfModelRequest, _self_model_service_pb2.WatchSelfModelResponse]
     """Streams the belief changes of a self-model as they commit, one message per observation."""
+    PutBeliefInventory: _grpc.UnaryUnaryMultiCallable[_self_model_service_pb2.PutBeliefInventoryRequest, _inventory_pb2.BeliefInventory]
+    """Replaces a scope's belief inventory whole. Returns the new revision, or the current one
+    when nothing changed.
+    """
+    GetBeliefInventory: _grpc.UnaryUnaryMultiCallable[_self_model_service_pb2.GetBeliefInventoryRequest, _inventory_pb2.BeliefInventory]
+    """Returns a scope's current inventory (the starter inventory while it has none of its
+    own), or one of its revisions.
+    """
+    ListBeliefInventoryRevisions: _grpc.UnaryUnaryMultiCallable[_self_model_service_pb2.ListBeliefInventoryRevisionsRequest, _self_model_service_pb2.ListBeliefInventoryRevisionsResponse]
+    """Lists a scope's inventory revisions, newest first."""
+    GetAdaptations: _grpc.UnaryUnaryMultiCallable[_self_model_service_pb2.GetAdaptationsRequest, _self_model_service_pb2.GetAdaptationsResponse]
+    """What the product should do for this user here: every belief of the scope's inventory
+    with its favored side, confidence, whether it is active and the rule to apply.
+    """
 
 @_typing.type_check_only
 class SelfModelServiceAsyncStub(SelfModelServiceStub):
@@ -102,7 +119,9 @@ class SelfModelServiceAsyncStub(SelfModelServiceStub):
     Idempotent: every call for the same pair returns the same model.
     """
     Observe: _aio.UnaryUnaryMultiCallable[_self_model_service_pb2.ObserveRequest, _self_model_service_pb2.ObserveResponse]  # type: ignore[assignment]
-    """Records what the user did and updates the beliefs it bears on, atomically."""
+    """Records what the user did and updates the beliefs it bears on, atomically: the beliefs
+    the caller proposes, and those the scope's belief inventory infers from the observation.
+    """
     GetSelfModel: _aio.UnaryUnaryMultiCallable[_self_model_service_pb2.GetSelfModelRequest, _self_model_pb2.SelfModel]  # type: ignore[assignment]
     """Returns a self-model with its current beliefs, or its beliefs as they stood at a time."""
     ListBeliefVersions: _aio.UnaryUnaryMultiCallable[_self_model_service_pb2.ListBeliefVersionsRequest, _self_model_service_pb2.ListBeliefVersionsResponse]  # type: ignore[assignment]
@@ -142,6 +161,20 @@ class SelfModelServiceAsyncStub(SelfModelServiceStub):
     """Renders the current beliefs as a short text block for an LLM system prompt."""
     WatchSelfModel: _aio.UnaryStreamMultiCallable[_self_model_service_pb2.WatchSelfModelRequest, _self_model_service_pb2.WatchSelfModelResponse]  # type: ignore[assignment]
     """Streams the belief changes of a self-model as they commit, one message per observation."""
+    PutBeliefInventory: _aio.UnaryUnaryMultiCallable[_self_model_service_pb2.PutBeliefInventoryRequest, _inventory_pb2.BeliefInventory]  # type: ignore[assignment]
+    """Replaces a scope's belief inventory whole. Returns the new revision, or the current one
+    when nothing changed.
+    """
+    GetBeliefInventory: _aio.UnaryUnaryMultiCallable[_self_model_service_pb2.GetBeliefInventoryRequest, _inventory_pb2.BeliefInventory]  # type: ignore[assignment]
+    """Returns a scope's current inventory (the starter inventory while it has none of its
+    own), or one of its revisions.
+    """
+    ListBeliefInventoryRevisions: _aio.UnaryUnaryMultiCallable[_self_model_service_pb2.ListBeliefInventoryRevisionsRequest, _self_model_service_pb2.ListBeliefInventoryRevisionsResponse]  # type: ignore[assignment]
+    """Lists a scope's inventory revisions, newest first."""
+    GetAdaptations: _aio.UnaryUnaryMultiCallable[_self_model_service_pb2.GetAdaptationsRequest, _self_model_service_pb2.GetAdaptationsResponse]  # type: ignore[assignment]
+    """What the product should do for this user here: every belief of the scope's inventory
+    with its favored side, confidence, whether it is active and the rule to apply.
+    """
 
 class SelfModelServiceServicer(metaclass=_abc_1.ABCMeta):
     """Keeps a living model of each user: what the product believes about them,
@@ -167,7 +200,9 @@ class SelfModelServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _self_model_service_pb2.ObserveRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_self_model_service_pb2.ObserveResponse, _abc.Awaitable[_self_model_service_pb2.ObserveResponse]]:
-        """Records what the user did and updates the beliefs it bears on, atomically."""
+        """Records what the user did and updates the beliefs it bears on, atomically: the beliefs
+        the caller proposes, and those the scope's belief inventory infers from the observation.
+        """
 
     @_abc_1.abstractmethod
     def GetSelfModel(
@@ -291,5 +326,43 @@ class SelfModelServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_abc.Iterator[_self_model_service_pb2.WatchSelfModelResponse], _abc.AsyncIterator[_self_model_service_pb2.WatchSelfModelResponse]]:
         """Streams the belief changes of a self-model as they commit, one message per observation."""
+
+    @_abc_1.abstractmethod
+    def PutBeliefInventory(
+        self,
+        request: _self_model_service_pb2.PutBeliefInventoryRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inventory_pb2.BeliefInventory, _abc.Awaitable[_inventory_pb2.BeliefInventory]]:
+        """Replaces a scope's belief inventory whole. Returns the new revision, or the current one
+        when nothing changed.
+        """
+
+    @_abc_1.abstractmethod
+    def GetBeliefInventory(
+        self,
+        request: _self_model_service_pb2.GetBeliefInventoryRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inventory_pb2.BeliefInventory, _abc.Awaitable[_inventory_pb2.BeliefInventory]]:
+        """Returns a scope's current inventory (the starter inventory while it has none of its
+        own), or one of its revisions.
+        """
+
+    @_abc_1.abstractmethod
+    def ListBeliefInventoryRevisions(
+        self,
+        request: _self_model_service_pb2.ListBeliefInventoryRevisionsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_self_model_service_pb2.ListBeliefInventoryRevisionsResponse, _abc.Awaitable[_self_model_service_pb2.ListBeliefInventoryRevisionsResponse]]:
+        """Lists a scope's inventory revisions, newest first."""
+
+    @_abc_1.abstractmethod
+    def GetAdaptations(
+        self,
+        request: _self_model_service_pb2.GetAdaptationsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_self_model_service_pb2.GetAdaptationsResponse, _abc.Awaitable[_self_model_service_pb2.GetAdaptationsResponse]]:
+        """What the product should do for this user here: every belief of the scope's inventory
+        with its favored side, confidence, whether it is active and the rule to apply.
+        """
 
 def add_SelfModelServiceServicer_to_server(servicer: SelfModelServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

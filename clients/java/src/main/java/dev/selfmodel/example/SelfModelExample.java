@@ -41,6 +41,10 @@ import java.util.logging.Logger;
 public final class SelfModelExample {
   private static final String SCOPE = "clients-example";
   private static final String STATEMENT = "Prefers concise output formats";
+  // A scope with no inventory of its own: the starter inventory infers from raw events.
+  private static final String INFERENCE_SCOPE = "clients-example-inference";
+  private static final String INFERRED_CONTENT = "Rewrote the technical explanation in everyday words";
+  private static final String INFERRED_STATEMENT = "Prefers plain language over jargon";
   private static final long DEADLINE_SECONDS = 30;
   private static final double EPSILON = 1e-9;
 
@@ -202,9 +206,13 @@ public final class SelfModelExample {
         rendered.getBeliefsCount() + " other beliefs");
     System.out.printf("5. RenderContext -> %s%n", quote(rendered.getText()));
 
-    // 6. The same service without the API key: refused.
+    // 6. An observation alone, with no proposals: the scope's belief inventory (here the
+    // starter inventory) infers the belief it speaks for.
+    inferOnly(userId);
+
+    // 7. The same service without the API key: refused.
     if (!hasKey) {
-      System.out.println("6. GetSelfModel without an API key: skipped (SELFMODEL_API_KEY is not set)");
+      System.out.println("7. GetSelfModel without an API key: skipped (SELFMODEL_API_KEY is not set)");
       return checks;
     }
     SelfModelServiceBlockingStub anonymous =
@@ -217,8 +225,46 @@ public final class SelfModelExample {
       code = e.getStatus().getCode();
     }
     check(code == Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED without the API key", code);
-    System.out.println("6. GetSelfModel without the API key -> " + code + ", as expected");
+    System.out.println("7. GetSelfModel without the API key -> " + code + ", as expected");
     return checks;
+  }
+
+  /** Observes a correction with no proposals and checks the inferred inventory belief. */
+  private void inferOnly(String userId) {
+    GetOrCreateSelfModelRequest create =
+        GetOrCreateSelfModelRequest.newBuilder()
+            .setExternalUserId(userId)
+            .setScope(INFERENCE_SCOPE)
+            .build();
+    SelfModel model = rpc("GetOrCreateSelfModel", () -> call().getOrCreateSelfModel(create));
+    ObserveRequest request =
+        ObserveRequest.newBuilder()
+            .setSelfModel(model.getName())
+            .setObservation(
+                Observation.newBuilder()
+                    .setType(ObservationType.OBSERVATION_TYPE_CORRECTION)
+                    .setContent(INFERRED_CONTENT)
+                    .setContext("editor"))
+            .build();
+    ObserveResponse response = rpc("Observe", () -> call().observe(request));
+    BeliefChange inferred =
+        response.getBeliefChangesList().stream()
+            .filter(c -> c.getBelief().getInventoryKey().equals("plain_language"))
+            .findFirst()
+            .orElse(null);
+    check(
+        inferred != null,
+        "a change of the inventory belief plain_language",
+        response.getBeliefChangesCount() + " other changes");
+    Belief belief = inferred.getBelief();
+    check(
+        belief.getStatement().equals(INFERRED_STATEMENT),
+        "statement \"" + INFERRED_STATEMENT + "\"",
+        "\"" + belief.getStatement() + "\"");
+    check(belief.getConfidence() > 0.5, "confidence above 0.5", belief.getConfidence());
+    System.out.printf(
+        "6. Observe(CORRECTION \"%s\", no proposals) -> inferred \"%s\", confidence %.4f: %s%n",
+        INFERRED_CONTENT, belief.getStatement(), belief.getConfidence(), inferred.getReason());
   }
 
   private static ObserveRequest observe(
