@@ -181,6 +181,38 @@ class BeliefRepository:
             async for record in result
         ]
 
+    async def unlearned_with_statement(
+        self, self_model_id: str, context: str, statement_keys: Sequence[str]
+    ) -> list[Belief]:
+        """Beliefs of the model in `context` with one of these statement keys that follow no
+        inventory entry (a caller proposed them)."""
+        result = await self._tx.run(
+            """
+            MATCH (b:Belief {self_model_id: $self_model_id})
+            WHERE b.statement_key IN $statement_keys AND b.context = $context
+              AND b.tenant = $tenant AND b.inventory_key IS NULL
+            RETURN """
+            + _BELIEF,
+            self_model_id=self_model_id,
+            context=context,
+            statement_keys=list(statement_keys),
+        )
+        return [to_belief(record["b"]) async for record in result]
+
+    async def link_to_entry(self, belief_id: str, learned: LearnedFrom) -> None:
+        """Makes an existing belief follow an inventory entry."""
+        await self._tx.run(
+            """
+            MATCH (m:SelfModel)-[:HOLDS]->(b:Belief {id: $belief_id, tenant: $tenant})
+            MERGE (e:InventoryEntry {tenant: $tenant, scope: m.scope, key: $key})
+            MERGE (b)-[:LEARNED_FROM]->(e)
+            SET b.inventory_key = $key, b.inventory_favors_statement = $favors_statement
+            """,
+            belief_id=belief_id,
+            key=learned.key,
+            favors_statement=learned.favors_statement,
+        )
+
     async def merge_candidates(
         self,
         self_model_id: str,

@@ -11,10 +11,12 @@ from __future__ import annotations
 from service.application.inventories import InventoryIndexes, inventory_of
 from service.application.writer import ChangeWriter
 from service.domain.alignment import Prediction
-from service.domain.beliefs import ObservationFacts, PlannedChange
+from service.domain.beliefs import LearnedFrom, ObservationFacts, PlannedChange
 from service.domain.confidence import EvidenceModel
 from service.domain.inference import InventoryIndex, infer
-from service.domain.learning import belief_context, plan_learning
+from service.domain.inventory import InventoryEntry
+from service.domain.learning import LearnedBelief, belief_context, plan_learning
+from service.domain.merge import statement_key
 from service.domain.model import Stance
 from service.embeddings import Vector
 
@@ -43,6 +45,8 @@ async def learn(
         entry = inference.entry
         context = belief_context(entry, observation.context)
         current = learned.get((entry.key, context))
+        if current is None:
+            current = await _adoptable(writer, entry, context)
         change = plan_learning(
             entry,
             current,
@@ -88,3 +92,18 @@ async def _write(writer: ChangeWriter, change: PlannedChange, index: InventoryIn
     assert learned is not None
     embedding = index.vector_of(learned.key, learned.favors_statement)
     await writer.write(change, embedding)
+
+
+async def _adoptable(
+    writer: ChangeWriter, entry: InventoryEntry, context: str
+) -> LearnedBelief | None:
+    """A belief a caller proposed with the statement of one of the entry's sides: the
+    entry adopts it rather than holding a second belief that says the same."""
+    keys = {statement_key(entry.statement): True}
+    if entry.opposite:
+        keys.setdefault(statement_key(entry.opposite), False)
+    found = await writer.tx.beliefs.unlearned_with_statement(writer.model.id, context, list(keys))
+    if not found:
+        return None
+    belief = min(found, key=lambda b: b.create_time)
+    return LearnedBelief(belief, LearnedFrom(entry.key, keys[statement_key(belief.statement)]))

@@ -58,6 +58,10 @@ class ChangeWriter:
                 now=observation.create_time,
             )
         else:
+            learned = change.learned_from
+            if learned is not None and not change.target.inventory_key:
+                # A belief a caller proposed, adopted by the inventory entry it states.
+                await self._tx.beliefs.link_to_entry(change.target.id, learned)
             restated = change.statement_changed
             assert embedding is not None or not restated, "a new statement needs its embedding"
             belief = await self._tx.beliefs.add_version(

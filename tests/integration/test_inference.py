@@ -197,3 +197,27 @@ def test_watch_carries_inferred_changes(stub: SelfModelServiceStub) -> None:
     stream.cancel()
     assert message.observation == response.observation.name
     assert [c.belief.inventory_key for c in message.belief_changes] == ["response_style"]
+
+
+def test_a_proposed_belief_and_an_inferred_one_with_the_same_statement_are_one_belief(
+    stub: SelfModelServiceStub,
+) -> None:
+    model = _model(stub, new_scope())
+    statement = "Prefers concise code with inline comments"
+    proposed = stub.Observe(
+        messages.ObserveRequest(
+            self_model=model,
+            observation=observation_pb2.Observation(type=PREFERENCE, content="Said so"),
+            beliefs=[
+                observation_pb2.BeliefProposal(
+                    statement=statement, stance=observation_pb2.STANCE_SUPPORTS
+                )
+            ],
+        )
+    )
+    first = proposed.belief_changes[0].belief
+    [adopted] = raw_observe(stub, model, COMPACT, CORRECTION).belief_changes
+    assert adopted.belief.name == first.name and adopted.kind == REINFORCED
+    assert adopted.belief.inventory_key == "response_style"
+    beliefs = stub.GetSelfModel(messages.GetSelfModelRequest(name=model)).beliefs
+    assert [b.statement for b in beliefs].count(statement) == 1
