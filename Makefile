@@ -94,9 +94,11 @@ test: lint
 	"$(PY)" -m pytest tests
 	"$(PY)" -m pytest clients/python/tests
 
-# Observe and read latency with 100 beliefs in a model (own Neo4j and service).
+# Observe and read latency with 100 beliefs in a model (own Neo4j and service), and the
+# inference's cost for a 20-entry inventory beside the observation's embedding.
 bench: install
 	"$(PY)" -m bench.observe_latency
+	"$(PY)" -m bench.inference_latency
 
 # Re-resolve the newest allowed versions and write them to the lock.
 lock:

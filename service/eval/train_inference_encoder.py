@@ -121,6 +121,48 @@ def heldout_scopes(scopes: Iterable[str]) -> set[str]:
     return set(ordered[:HELDOUT_SCOPES])
 
 
+def mean_pooled(encoder: Any, labels: int) -> Any:
+    """A classifier over the mean of `encoder`'s token states (all-MiniLM-L6-v2 is trained
+    to be read that way; its [CLS] state, which `base_classifier`'s head reads, hardly
+    moves and learns an order of magnitude slower). Called as the trainer and
+    `pair_model.export` call a sequence classifier."""
+    import torch
+    from transformers.modeling_outputs import SequenceClassifierOutput
+
+    class MeanPooled(torch.nn.Module):  # type: ignore[misc]  # torch is analysed as Any
+        def __init__(self) -> None:
+            super().__init__()
+            encoder.pooler = None  # unused: the [CLS] pooler
+            self.encoder = encoder
+            self.config = encoder.config
+            self.dropout = torch.nn.Dropout(encoder.config.hidden_dropout_prob)
+            self.classifier = torch.nn.Linear(encoder.config.hidden_size, labels)
+
+        def forward(
+            self,
+            input_ids: Any = None,
+            inputs_embeds: Any = None,
+            attention_mask: Any = None,
+            token_type_ids: Any = None,
+            labels: Any = None,
+        ) -> Any:
+            hidden = self.encoder(
+                input_ids=input_ids,
+                inputs_embeds=inputs_embeds,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+            logits = self.classifier(self.dropout(pooled))
+            loss = None
+            if labels is not None:
+                loss = torch.nn.functional.cross_entropy(logits, labels)
+            return SequenceClassifierOutput(loss=loss, logits=logits)
+
+    return MeanPooled()
+
+
 def rounds(training: Sequence[Example], count: int, share: float) -> list[Example]:
     """`count` rounds of every "for" and "against" example and a fresh `share` of the
     "neither" ones, one after the other (the trainer shuffles them all together)."""
@@ -143,7 +185,8 @@ def train(
     """Train a model on `observations` and export it to `path`."""
     import torch
 
-    tokenizer, model = base_classifier(layers, len(stance_model.CLASSES), SEED)
+    tokenizer, classifier = base_classifier(layers, len(stance_model.CLASSES), SEED)
+    model = mean_pooled(classifier.bert, len(stance_model.CLASSES))
     training = examples(inventories, observations)
     counts = np.bincount([stance for _, _, stance in training], minlength=3).tolist()
     schedule = rounds(training, count, NEITHER_SHARE)

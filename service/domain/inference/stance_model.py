@@ -2,10 +2,10 @@
 with one inventory entry and says whether it speaks for the entry, against it or neither.
 
 Trained by `python -m service.eval.train_inference_encoder` from the packaged
-all-MiniLM-L6-v2 (its first layers and a three-way head: for, against, neither). The file
-beside this module holds those layers as ONNX with int8 weights; the frozen word-embedding
-table and the tokenizer are read from the packaged model at run time, as for the merge
-judge's pair model (`service.domain.merge.pair_model`).
+all-MiniLM-L6-v2 (its first three layers, their token states averaged, and a three-way
+head: for, against, neither). The file beside this module holds those layers as ONNX with
+int8 weights; the frozen word-embedding table and the tokenizer are read from the packaged
+model at run time, as for the merge judge's pair model (`service.domain.merge.pair_model`).
 
 The first text is the observation's content, the second the entry as `entry_text` writes
 it. "For" means the observation speaks for the entry's statement; "against" that it speaks
