@@ -46,7 +46,9 @@ def main() -> None:
     ][: args.observations]
     embedder = SentenceTransformerEmbedder(str(packaged_model_path()))
     texts = InventoryIndex.texts(inventory)
-    index = InventoryIndex.build(inventory, dict(zip(texts, embedder.embed_blocking(texts))))
+    index = InventoryIndex.build(
+        inventory, dict(zip(texts, embedder.embed_blocking(texts), strict=True))
+    )
     embedding_ms: list[float] = []
     inference_ms: list[float] = []
     inferred = 0
