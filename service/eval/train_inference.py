@@ -26,8 +26,8 @@ from service.domain.inference import (
     SCORER_PATH,
     InventoryIndex,
     Scorer,
+    entry_features,
 )
-from service.domain.inference.features import observation_words, side_features
 from service.domain.inventory import BeliefInventory
 from service.domain.model import Stance
 from service.eval.inference import (
@@ -69,51 +69,15 @@ def examples(
     for number, observation in enumerate(observations):
         index = indexes[observation.scope]
         vector = np.asarray(vectors[observation.content], dtype=np.float32)
-        words = observation_words(observation.content)
-        topics = {
-            e.entry.key: float(
-                np.max(
-                    np.concatenate(
-                        [e.for_vectors @ vector]
-                        + ([e.against_vectors @ vector] if e.against_vectors.size else [])
-                    )
-                )
-            )
-            for e in index.entries
-        }
         expected = dict(observation.expected)
-        for indexed in index.entries:
-            if not indexed.entry.learns_from(observation.type, observation.context):
-                continue
+        eligible = [
+            e for e in index.entries if e.entry.learns_from(observation.type, observation.context)
+        ]
+        if not eligible:
+            continue
+        features = entry_features(index, eligible, observation.content, vector)
+        for indexed, rows in zip(eligible, features, strict=True):
             key = indexed.entry.key
-            cos_for = [float(x) for x in indexed.for_vectors @ vector]
-            cos_against = (
-                [float(x) for x in indexed.against_vectors @ vector]
-                if indexed.against_vectors.size
-                else []
-            )
-            lead = topics[key] - max((v for k, v in topics.items() if k != key), default=0.0)
-            opposite = bool(indexed.entry.opposite)
-            rows = [
-                side_features(
-                    words,
-                    indexed.for_side,
-                    indexed.against_side,
-                    cos_for,
-                    cos_against,
-                    lead,
-                    opposite,
-                ),
-                side_features(
-                    words,
-                    indexed.against_side,
-                    indexed.for_side,
-                    cos_against,
-                    cos_for,
-                    lead,
-                    opposite,
-                ),
-            ]
             stance = expected.get(key)
             label = 2 if stance is None else (0 if stance is Stance.SUPPORTS else 1)
             out.append(
@@ -121,7 +85,7 @@ def examples(
                     observation.scope,
                     number,
                     key,
-                    np.asarray(rows, np.float32),
+                    rows,
                     vector,
                     np.stack([indexed.for_mean, indexed.against_mean]),
                     label,

@@ -1,26 +1,27 @@
 """Train the inference's stance model: `python -m service.eval.train_inference_encoder`.
 
 A cross-encoder made from the packaged all-MiniLM-L6-v2, as the merge judge's pair model
-(`train_pair_model`, whose helpers build and train it): its first layers read an
-observation's content with one inventory entry ("[CLS] content [SEP] entry [SEP]", the
-entry as `stance_model.entry_text` writes it) and a linear head says whether the
-observation speaks for the entry, against it or neither. Ships as
+(`train_pair_model`, whose helpers build, train and export it): its first three layers
+read an observation's content with one side of an inventory entry ("[CLS] content [SEP]
+side [SEP]"), their token states are averaged (`mean_pooled`) and a linear head scores
+"speaks for this side" and "speaks against it". An entry's statement and opposite are
+scored by the same network and combined into for / against / neither
+(`stance_model.combine`), so the stance flips exactly when the sides are swapped. Ships as
 `service/domain/inference/stance_model.onnx` (ONNX, int8 weights, no word embeddings).
 
 Data: service/eval/data/inference_train/*_inventories.json with their *_observations.jsonl
 (never the evaluation sets). Every entry that may learn from an observation (its type,
 its context) makes an example: "for" or "against" when the observation is labeled with
-that stance for the entry, "neither" otherwise; an entry with an opposite is also read
-with its sides swapped, which swaps for and against. Training makes `ROUNDS` passes over
-the "for" and "against" examples with a fresh quarter of the "neither" ones each time
-(most of them are easy, and the machine is small); the head's "neither" bias is then
-raised by log 4, which gives back the odds of the full data.
+that stance for the entry, "neither" otherwise. Training makes `ROUNDS` passes over the
+"for" and "against" examples, each with a fresh `NEITHER_SHARE` of the "neither" ones
+(four examples in five are "neither", most of them easy, and the machine is small); the
+run-time "neither" logit gives back the odds of the full data.
 
 First a model is trained on all but `HELDOUT_SCOPES` whole scopes (seeded) and, exported
-as it would ship, evaluated on them: per observation and eligible entry the stance is the
+as it ships, evaluated on them: per observation and eligible entry the stance is the
 likelier of for and against when that probability reaches the threshold. Then the final
-model is trained on every scope and written. About 12 minutes on 2 idle cores
-(`--skip-heldout`: about 7).
+model is trained on every scope and written. About 20 minutes on 2 idle cores
+(`--skip-heldout`: about 11).
 
     python -m service.eval.train_inference_encoder --evaluate INVENTORIES OBSERVATIONS
 
@@ -30,13 +31,11 @@ evaluates the shipped model on another labeled set (the format of `service.eval.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
-import math
 import random
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from service.domain.inference import stance_model
-from service.domain.inference.stance_model import StanceModel, entry_text
+from service.domain.inference.stance_model import StanceModel, entry_sides, entry_text
 from service.domain.inventory import BeliefInventory, InventoryEntry
 from service.domain.merge import pair_model
 from service.domain.model import Stance
@@ -53,18 +52,17 @@ from service.eval.train_pair_model import base_classifier, fine_tune
 
 DATA = Path(__file__).parent / "data" / "inference_train"
 LAYERS = 3
-ROUNDS = 4
-NEITHER_SHARE = 0.25
-"""Each round passes over every "for" and "against" example and this share of the
-"neither" ones, drawn afresh (four in five examples are "neither"; most are easy)."""
+ROUNDS = 5
+NEITHER_SHARE = stance_model.NEITHER_SHARE
 BATCH = 32
-LEARNING_RATE = 8e-5
+LEARNING_RATE = 3e-4
 HELDOUT_SCOPES = 5
 SEED = 13
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 FOR, AGAINST, NEITHER = range(3)
 
-Example = tuple[str, str, int]
+Example = tuple[str, tuple[str, ...], int]
+"""Observation content, the entry's sides (`entry_sides`), label."""
 
 
 def load(data: Path) -> tuple[dict[str, BeliefInventory], list[LabeledObservation]]:
@@ -82,17 +80,6 @@ def eligible(inventory: BeliefInventory, observation: LabeledObservation) -> lis
     return [e for e in inventory.entries if e.learns_from(observation.type, observation.context)]
 
 
-def swapped(entry: InventoryEntry) -> InventoryEntry:
-    """The entry read from its opposite side (only for an entry with an opposite)."""
-    return dataclasses.replace(
-        entry,
-        statement=entry.opposite,
-        opposite=entry.statement,
-        signals_for=entry.signals_against,
-        signals_against=entry.signals_for,
-    )
-
-
 def label(observation: LabeledObservation, key: str) -> int:
     if (key, Stance.SUPPORTS) in observation.expected:
         return FOR
@@ -104,63 +91,17 @@ def label(observation: LabeledObservation, key: str) -> int:
 def examples(
     inventories: dict[str, BeliefInventory], observations: Iterable[LabeledObservation]
 ) -> list[Example]:
-    out: list[Example] = []
-    for observation in observations:
-        for entry in eligible(inventories[observation.scope], observation):
-            stance = label(observation, entry.key)
-            out.append((observation.content, entry_text(entry), stance))
-            if entry.opposite:
-                flipped = {FOR: AGAINST, AGAINST: FOR}.get(stance, NEITHER)
-                out.append((observation.content, entry_text(swapped(entry)), flipped))
-    return out
+    return [
+        (observation.content, entry_sides(entry), label(observation, entry.key))
+        for observation in observations
+        for entry in eligible(inventories[observation.scope], observation)
+    ]
 
 
 def heldout_scopes(scopes: Iterable[str]) -> set[str]:
     ordered = sorted(scopes)
     random.Random(SEED).shuffle(ordered)
     return set(ordered[:HELDOUT_SCOPES])
-
-
-def mean_pooled(encoder: Any, labels: int) -> Any:
-    """A classifier over the mean of `encoder`'s token states (all-MiniLM-L6-v2 is trained
-    to be read that way; its [CLS] state, which `base_classifier`'s head reads, hardly
-    moves and learns an order of magnitude slower). Called as the trainer and
-    `pair_model.export` call a sequence classifier."""
-    import torch
-    from transformers.modeling_outputs import SequenceClassifierOutput
-
-    class MeanPooled(torch.nn.Module):  # type: ignore[misc]  # torch is analysed as Any
-        def __init__(self) -> None:
-            super().__init__()
-            encoder.pooler = None  # unused: the [CLS] pooler
-            self.encoder = encoder
-            self.config = encoder.config
-            self.dropout = torch.nn.Dropout(encoder.config.hidden_dropout_prob)
-            self.classifier = torch.nn.Linear(encoder.config.hidden_size, labels)
-
-        def forward(
-            self,
-            input_ids: Any = None,
-            inputs_embeds: Any = None,
-            attention_mask: Any = None,
-            token_type_ids: Any = None,
-            labels: Any = None,
-        ) -> Any:
-            hidden = self.encoder(
-                input_ids=input_ids,
-                inputs_embeds=inputs_embeds,
-                attention_mask=attention_mask,
-                token_type_ids=token_type_ids,
-            ).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
-            logits = self.classifier(self.dropout(pooled))
-            loss = None
-            if labels is not None:
-                loss = torch.nn.functional.cross_entropy(logits, labels)
-            return SequenceClassifierOutput(loss=loss, logits=logits)
-
-    return MeanPooled()
 
 
 def rounds(training: Sequence[Example], count: int, share: float) -> list[Example]:
@@ -175,6 +116,83 @@ def rounds(training: Sequence[Example], count: int, share: float) -> list[Exampl
     return out
 
 
+def mean_pooled(encoder: Any, outputs: int) -> Any:
+    """A classifier over the mean of `encoder`'s token states (all-MiniLM-L6-v2 is trained
+    to be read that way; its [CLS] state, which `base_classifier`'s head reads, hardly
+    moves and learns far slower). Called as `pair_model.export` calls a classifier."""
+    import torch
+    from transformers.modeling_outputs import SequenceClassifierOutput
+
+    class MeanPooled(torch.nn.Module):  # type: ignore[misc]  # torch is analysed as Any
+        def __init__(self) -> None:
+            super().__init__()
+            encoder.pooler = None  # the [CLS] pooler, unused
+            self.encoder = encoder
+            self.config = encoder.config
+            self.dropout = torch.nn.Dropout(encoder.config.hidden_dropout_prob)
+            self.classifier = torch.nn.Linear(encoder.config.hidden_size, outputs)
+
+        def forward(
+            self,
+            input_ids: Any = None,
+            inputs_embeds: Any = None,
+            attention_mask: Any = None,
+            token_type_ids: Any = None,
+        ) -> Any:
+            hidden = self.encoder(
+                input_ids=input_ids,
+                inputs_embeds=inputs_embeds,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
+            return SequenceClassifierOutput(logits=self.classifier(self.dropout(pooled)))
+
+    return MeanPooled()
+
+
+def stance_loss(model: Any, tokenizer: Any) -> Callable[[list[Example]], Any]:
+    """Cross-entropy of the combined (for, against, neither) logits on a batch, each
+    example read from each of its sides, as `StanceModel.probabilities` reads it."""
+    import torch
+
+    def loss(batch: list[Example]) -> Any:
+        rows: list[tuple[str, str]] = []
+        first: list[int] = []
+        second: list[int] = []
+        for content, sides, _ in batch:
+            first.append(len(rows))
+            second.append(len(rows) + 1 if len(sides) > 1 else -1)
+            rows += [(content, side) for side in sides]
+        encoded = tokenizer(
+            [a for a, _ in rows],
+            [b for _, b in rows],
+            padding=True,
+            truncation=True,
+            max_length=stance_model.MAX_TOKENS,
+            return_tensors="pt",
+        )
+        scores = model(**encoded).logits
+        padded = torch.cat([scores, torch.zeros_like(scores[:1])])
+        other = torch.tensor([i if i >= 0 else len(rows) for i in second])
+        mine = torch.tensor(first)
+        logits = torch.stack(
+            [
+                padded[mine, 0] + padded[other, 1],
+                padded[mine, 1] + padded[other, 0],
+                # 0 here, where NEITHER_SHARE of the "neither" examples are seen;
+                # NEITHER_LOGIT at run time.
+                torch.zeros(len(batch)),
+            ],
+            dim=1,
+        )
+        target = torch.tensor([stance for _, _, stance in batch])
+        return torch.nn.functional.cross_entropy(logits, target)
+
+    return loss
+
+
 def train(
     inventories: dict[str, BeliefInventory],
     observations: Sequence[LabeledObservation],
@@ -183,10 +201,8 @@ def train(
     count: int,
 ) -> None:
     """Train a model on `observations` and export it to `path`."""
-    import torch
-
     tokenizer, classifier = base_classifier(layers, len(stance_model.CLASSES), SEED)
-    model = mean_pooled(classifier.bert, len(stance_model.CLASSES))
+    model = mean_pooled(classifier.bert, 2)
     training = examples(inventories, observations)
     counts = np.bincount([stance for _, _, stance in training], minlength=3).tolist()
     schedule = rounds(training, count, NEITHER_SHARE)
@@ -196,18 +212,14 @@ def train(
     )
     fine_tune(
         model,
-        tokenizer,
+        stance_loss(model, tokenizer),
         schedule,
         epochs=1,
         batch_size=BATCH,
         learning_rate=LEARNING_RATE,
-        max_tokens=stance_model.MAX_TOKENS,
         seed=SEED,
-        bucketed=True,
+        log_every=100,
     )
-    # "Neither" was seen NEITHER_SHARE times as often as it occurs: restore its prior odds.
-    with torch.no_grad():
-        model.classifier.bias[NEITHER] -= math.log(NEITHER_SHARE)
     pair_model.export(model, path)
 
 
@@ -276,7 +288,8 @@ def report(
             f"{f['wrong_direction']:15.4f} {f['irrelevant_inferred']:19.4f} "
             f"{f['inferred']}/{f['labeled']}"
         )
-        print(json.dumps(f))
+    for threshold in THRESHOLDS:
+        print(json.dumps(figures(observations, predictions, threshold)))
 
 
 def main() -> None:
@@ -317,7 +330,7 @@ def main() -> None:
             report(
                 StanceModel.load(path), inventories, [o for o in observations if o.scope in held]
             )
-        print(f"held-out run: {time.perf_counter() - started:.0f}s")
+        print(f"held-out run: {time.perf_counter() - started:.0f}s", flush=True)
     if args.heldout_only:
         return
     train(inventories, observations, stance_model.WEIGHTS, args.layers, args.rounds)

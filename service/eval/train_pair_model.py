@@ -18,9 +18,9 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,8 @@ BATCH = 32
 LEARNING_RATE = 8e-5
 HELDOUT_SHARE = 0.2
 SEED = 13
+
+T = TypeVar("T")
 
 
 def group_ids(pairs: list[Pair]) -> npt.NDArray[np.int64]:
@@ -88,29 +90,22 @@ def base_classifier(layers: int, num_labels: int, seed: int = SEED) -> tuple[Any
 
 def fine_tune(
     model: Any,
-    tokenizer: Any,
-    examples: Sequence[tuple[str, str, int]],
+    batch_loss: Callable[[list[T]], Any],
+    examples: Sequence[T],
     *,
     epochs: int = EPOCHS,
     batch_size: int = BATCH,
     learning_rate: float = LEARNING_RATE,
-    max_tokens: int = pair_model.MAX_TOKENS,
     seed: int = SEED,
-    bucketed: bool = False,
+    log_every: int = 0,
 ) -> None:
-    """Train `model` on (first text, second text, label index) examples: AdamW, linear
-    warm-up over the first 10 % of the steps then linear decay, shuffled every epoch.
-    `bucketed`: batches of examples of about the same length (less padding, so faster),
-    in shuffled order. Leaves the model in eval mode."""
+    """Train `model` on `examples`, `batch_loss` giving the loss of a batch of them:
+    AdamW, linear warm-up over the first 10 % of the steps then linear decay, shuffled
+    every epoch (`log_every`: also print the mean loss every so many steps). Leaves the
+    model in eval mode."""
     import torch
 
     examples = list(examples)
-    lengths: dict[tuple[str, str], int] = {}
-    if bucketed:
-        lengths = {
-            (a, b): len(tokenizer(a, b, truncation=True, max_length=max_tokens)["input_ids"])
-            for a, b, _ in examples
-        }
     steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
@@ -120,31 +115,28 @@ def fine_tune(
     rng = random.Random(seed)
     model.train()
     started = time.perf_counter()
+    step = 0
     for epoch in range(epochs):
         rng.shuffle(examples)
-        batches = [
-            examples[start : start + batch_size] for start in range(0, len(examples), batch_size)
-        ]
-        if bucketed:
-            batches = _buckets(examples, lengths, batch_size, rng)
-        total = 0.0
-        for batch in batches:
-            encoded = tokenizer(
-                [a for a, _, _ in batch],
-                [b for _, b, _ in batch],
-                padding=True,
-                truncation=True,
-                max_length=max_tokens,
-                return_tensors="pt",
-            )
-            target = torch.tensor([label for _, _, label in batch])
-            loss = model(**encoded, labels=target).loss
+        total = recent = 0.0
+        for start in range(0, len(examples), batch_size):
+            batch = examples[start : start + batch_size]
+            loss = batch_loss(batch)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             optimizer.step()
             schedule.step()
             optimizer.zero_grad()
             total += float(loss) * len(batch)
+            recent += float(loss)
+            step += 1
+            if log_every and step % log_every == 0:
+                print(
+                    f"step {step}/{steps}: loss {recent / log_every:.4f} "
+                    f"({time.perf_counter() - started:.0f}s)",
+                    flush=True,
+                )
+                recent = 0.0
         print(
             f"epoch {epoch + 1}: loss {total / len(examples):.4f} "
             f"({time.perf_counter() - started:.0f}s)"
@@ -152,20 +144,27 @@ def fine_tune(
     model.eval()
 
 
-def _buckets(
-    examples: list[tuple[str, str, int]],
-    lengths: dict[tuple[str, str], int],
-    batch_size: int,
-    rng: random.Random,
-) -> list[list[tuple[str, str, int]]]:
-    """Batches of (shuffled) examples sorted by length within windows of 50 batches."""
-    window = 50 * batch_size
-    batches = []
-    for start in range(0, len(examples), window):
-        part = sorted(examples[start : start + window], key=lambda e: lengths[e[0], e[1]])
-        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
-    rng.shuffle(batches)
-    return batches
+def pair_loss(
+    model: Any, tokenizer: Any, max_tokens: int = pair_model.MAX_TOKENS
+) -> Callable[[list[tuple[str, str, int]]], Any]:
+    """The loss of a sequence classifier on a batch of (first text, second text, label
+    index) examples."""
+
+    def loss(batch: list[tuple[str, str, int]]) -> Any:
+        import torch
+
+        encoded = tokenizer(
+            [a for a, _, _ in batch],
+            [b for _, b, _ in batch],
+            padding=True,
+            truncation=True,
+            max_length=max_tokens,
+            return_tensors="pt",
+        )
+        target = torch.tensor([label for _, _, label in batch])
+        return model(**encoded, labels=target).loss
+
+    return loss
 
 
 def main() -> None:
@@ -182,7 +181,7 @@ def main() -> None:
     examples = [(p.a, p.b, labels[p.label]) for p in train] + [
         (p.b, p.a, labels[p.label]) for p in train
     ]
-    fine_tune(model, tokenizer, examples, epochs=args.epochs)
+    fine_tune(model, pair_loss(model, tokenizer), examples, epochs=args.epochs)
     pair_model.export(model, pair_model.WEIGHTS)
     scorer = pair_model.PairModel.load(pair_model.WEIGHTS)
     correct = 0

@@ -21,6 +21,7 @@ from service.eval.inference import (
     load_inventories,
     load_observations,
 )
+from tests.unit.targets import check_floor, check_target, target_params
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SEALED = DATA / "inference_sealed_2026-12-02"
@@ -61,33 +62,15 @@ def figures() -> Figures:
     return out
 
 
-def _reached(value: float, op: str, bound: float) -> bool:
-    return value <= bound if op == "<=" else value >= bound
-
-
-@pytest.mark.parametrize(
-    ("name", "target"),
-    [
-        pytest.param(
-            name,
-            target,
-            marks=[pytest.mark.xfail(strict=True, reason=NOT_REACHED[(name, target)])]
-            if (name, target) in NOT_REACHED
-            else [],
-        )
-        for name in SETS
-        for target in TARGETS
-    ],
-)
+@pytest.mark.parametrize(("name", "target"), target_params(SETS, TARGETS, NOT_REACHED))
 def test_figure_reaches_its_target(name: str, target: str, figures: Figures) -> None:
-    measured, errors = figures[name]
-    op, bound = TARGETS[target]
-    assert _reached(measured[target], op, bound), (measured, "\n".join(errors[:40]))
+    measured, report = figures[name]
+    check_target(name, target, measured, TARGETS[target], report[:40])
 
 
 @pytest.mark.parametrize(("name", "target"), list(FLOORS))
 def test_what_is_reached_below_the_target_does_not_regress(
     name: str, target: str, figures: Figures
 ) -> None:
-    measured, _ = figures[name]
-    assert measured[target] >= FLOORS[(name, target)], measured
+    measured, report = figures[name]
+    check_floor(name, target, measured, FLOORS[(name, target)], report[:40])

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from service.eval.merge import embed_statements, evaluate, load_pairs
+from tests.unit.targets import check_floor, check_target, target_params
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SETS = {"dev": DATA / "belief_pairs_dev.jsonl", "sealed": DATA / "merge_sealed_2026-12-01.jsonl"}
@@ -53,41 +54,19 @@ def figures() -> Figures:
     return out
 
 
-def _reached(value: float, op: str, bound: float) -> bool:
-    return value <= bound if op == "<=" else value >= bound
-
-
 @pytest.mark.parametrize("name", list(SETS))
 def test_the_judge_is_symmetric(name: str, figures: Figures) -> None:
     measured, report = figures[name]
     assert measured["asymmetric_pairs"] == 0, "\n".join(report)
 
 
-@pytest.mark.parametrize(
-    ("name", "target"),
-    [
-        pytest.param(
-            name,
-            target,
-            marks=[pytest.mark.xfail(strict=True, reason=NOT_REACHED[(name, target)])]
-            if (name, target) in NOT_REACHED
-            else [],
-        )
-        for name in SETS
-        for target in TARGETS
-    ],
-)
+@pytest.mark.parametrize(("name", "target"), target_params(SETS, TARGETS, NOT_REACHED))
 def test_figure_reaches_its_target(name: str, target: str, figures: Figures) -> None:
     measured, report = figures[name]
-    op, bound = TARGETS[target]
-    value = measured[target]
-    assert _reached(value, op, bound), f"{name}: {target}={value} (target {op} {bound})\n" + (
-        "\n".join(report)
-    )
+    check_target(name, target, measured, TARGETS[target], report[:40])
 
 
 @pytest.mark.parametrize(("name", "target"), list(FLOORS))
 def test_figure_below_its_target_does_not_regress(name: str, target: str, figures: Figures) -> None:
     measured, report = figures[name]
-    value = measured[target]
-    assert value >= FLOORS[(name, target)], f"{name}: {target}={value}\n" + "\n".join(report)
+    check_floor(name, target, measured, FLOORS[(name, target)], report[:40])

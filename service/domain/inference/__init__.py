@@ -231,6 +231,36 @@ def _nearest(texts: Sequence[str], cosines: Sequence[float], words: frozenset[st
     return f"nearest {texts[best]!r} (cos {cosines[best]:.2f}){shared}"
 
 
+def entry_features(
+    index: InventoryIndex, entries: Sequence[IndexedEntry], content: str, vector: FloatArray
+) -> FloatArray:
+    """The features of each of `entries` (members of `index`) for the observation:
+    (entries, 2, features), the statement's side first, then the opposite's."""
+    words = observation_words(content)
+    # How close the observation comes to each entry's nearest text: one product for all.
+    nearest = np.maximum.reduceat(index.all_vectors @ vector, index.starts)
+    topics = {id(e): float(n) for e, n in zip(index.entries, nearest, strict=True)}
+    rows: list[list[list[float]]] = []
+    for indexed in entries:
+        cos_for = _cosines(indexed.for_vectors, vector)
+        cos_against = _cosines(indexed.against_vectors, vector)
+        others = [v for k, v in topics.items() if k != id(indexed)]
+        lead = topics[id(indexed)] - max(others, default=0.0)
+        has_opposite = bool(indexed.entry.opposite)
+        for_side, against_side = indexed.for_side, indexed.against_side
+        rows.append(
+            [
+                side_features(
+                    words, for_side, against_side, cos_for, cos_against, lead, has_opposite
+                ),
+                side_features(
+                    words, against_side, for_side, cos_against, cos_for, lead, has_opposite
+                ),
+            ]
+        )
+    return np.asarray(rows, dtype=np.float32).reshape(len(entries), 2, len(FEATURES))
+
+
 def score_entries(
     index: InventoryIndex,
     entries: Sequence[IndexedEntry],
@@ -242,45 +272,11 @@ def score_entries(
     if not entries:
         return []
     vector = np.asarray(embedding, dtype=np.float32)
-    words = observation_words(content)
-    # How close the observation comes to each entry's nearest text: one product for all.
-    nearest = np.maximum.reduceat(index.all_vectors @ vector, index.starts)
-    topics = {id(e): float(n) for e, n in zip(index.entries, nearest, strict=True)}
-    rows: list[list[float]] = []
-    own: list[FloatArray] = []
-    other: list[FloatArray] = []
-    for indexed in entries:
-        own += [indexed.for_mean, indexed.against_mean]
-        other += [indexed.against_mean, indexed.for_mean]
-        cos_for = _cosines(indexed.for_vectors, vector)
-        cos_against = _cosines(indexed.against_vectors, vector)
-        others = [v for k, v in topics.items() if k != id(indexed)]
-        lead = topics[id(indexed)] - max(others, default=0.0)
-        has_opposite = bool(indexed.entry.opposite)
-        rows.append(
-            side_features(
-                words,
-                indexed.for_side,
-                indexed.against_side,
-                cos_for,
-                cos_against,
-                lead,
-                has_opposite,
-            )
-        )
-        rows.append(
-            side_features(
-                words,
-                indexed.against_side,
-                indexed.for_side,
-                cos_against,
-                cos_for,
-                lead,
-                has_opposite,
-            )
-        )
+    features = entry_features(index, entries, content, vector)
+    own = [m for e in entries for m in (e.for_mean, e.against_mean)]
+    other = [m for e in entries for m in (e.against_mean, e.for_mean)]
     logits = scorer.logits(
-        np.asarray(rows, dtype=np.float32), vector, np.stack(own), np.stack(other)
+        features.reshape(-1, len(FEATURES)), vector, np.stack(own), np.stack(other)
     ).reshape(-1, 2)
     # Softmax over (for, against, neither), "neither" fixed at logit 0.
     exp = np.exp(np.clip(logits, -30.0, 30.0))
@@ -345,6 +341,7 @@ __all__ = [
     "InventoryIndex",
     "Scorer",
     "default_scorer",
+    "entry_features",
     "infer",
     "score_entries",
 ]

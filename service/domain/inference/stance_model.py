@@ -1,20 +1,25 @@
-"""The stance model at run time: a small cross-encoder that reads an observation together
-with one inventory entry and says whether it speaks for the entry, against it or neither.
+"""The stance model at run time: a small cross-encoder that says whether an observation
+speaks for an inventory entry, against it or neither.
 
 Trained by `python -m service.eval.train_inference_encoder` from the packaged
-all-MiniLM-L6-v2 (its first three layers, their token states averaged, and a three-way
-head: for, against, neither). The file beside this module holds those layers as ONNX with
-int8 weights; the frozen word-embedding table and the tokenizer are read from the packaged
-model at run time, as for the merge judge's pair model (`service.domain.merge.pair_model`).
+all-MiniLM-L6-v2: its first three layers read the observation's content together with one
+side of the entry ("[CLS] content [SEP] side [SEP]"), their token states are averaged and a
+linear head gives two scores, "speaks for this side" and "speaks against it". The file
+beside this module holds those layers as ONNX with int8 weights; the frozen word-embedding
+table and the tokenizer are read from the packaged model at run time, as for the merge
+judge's pair model (`service.domain.merge.pair_model`).
 
-The first text is the observation's content, the second the entry as `entry_text` writes
-it. "For" means the observation speaks for the entry's statement; "against" that it speaks
-for the opposite (or, without an opposite, against the statement).
+An entry is read from both sides, the statement and the opposite (when it has one), and
+the same network scores each; the logit of "for" is (for the statement) + (against the
+opposite), that of "against" is (against the statement) + (for the opposite), and
+"neither" has the fixed logit `NEITHER_LOGIT`. So swapping an entry's sides swaps for and
+against exactly. `entry_text` writes both sides as one string for `probabilities`.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,13 +34,38 @@ from service.domain.merge.pair_model import open_exported
 WEIGHTS = Path(__file__).with_name("stance_model.onnx")
 CLASSES = ("for", "against", "neither")
 MAX_TOKENS = 96
+SEPARATOR = "\x1f"
+"""Between the two sides in `entry_text`: a control character, which no inventory text
+may contain."""
+NEITHER_SHARE = 0.4
+"""The share of the "neither" examples each training round sees (see the trainer)."""
+NEITHER_LOGIT = -math.log(NEITHER_SHARE)
+"""Gives "neither" back the odds it has in the full training data."""
+
+
+def entry_sides(entry: InventoryEntry) -> tuple[str, ...]:
+    """The texts the model reads the entry from: its statement, then its opposite when it
+    has one."""
+    return (entry.statement, entry.opposite) if entry.opposite else (entry.statement,)
 
 
 def entry_text(entry: InventoryEntry) -> str:
-    """The second text of a pair: the statement, and its opposite when it has one."""
-    if entry.opposite:
-        return f"{entry.statement} (opposite: {entry.opposite})"
-    return entry.statement
+    """The second text of a pair for `StanceModel.probabilities`: the entry's sides."""
+    return SEPARATOR.join(entry_sides(entry))
+
+
+def combine(
+    scores: npt.NDArray[np.float64], first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """(pairs, 3) logits of for, against and neither from the (rows, 2) row scores (for
+    the row's side, against it): `first` holds each pair's statement row, `second` its
+    opposite row or -1. (The trainer does the same with torch.)"""
+    padded = np.concatenate([scores, np.zeros((1, 2), dtype=scores.dtype)])
+    other = np.where(second < 0, len(scores), second)
+    supports = padded[first, 0] + padded[other, 1]
+    contradicts = padded[first, 1] + padded[other, 0]
+    neither = np.full_like(supports, NEITHER_LOGIT)
+    return np.stack([supports, contradicts, neither], axis=1)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,14 +81,34 @@ class StanceModel:
 
     def probabilities(self, pairs: Sequence[tuple[str, str]]) -> npt.NDArray[np.float64]:
         """(len(pairs), 3): the probabilities of for, against and neither for each
-        (observation content, entry text) pair, all pairs in one run of the model.
+        (observation content, `entry_text(entry)`) pair, all pairs in one run of the model.
 
         Deterministic for the same pairs; the int8 activations are scaled per run, so a
-        pair's figures can move in the third decimal with the other pairs of the batch.
+        pair's figures can move slightly with the other pairs of the batch.
         """
         if not pairs:
             return np.zeros((0, len(CLASSES)), dtype=np.float64)
-        encodings = [self.tokenizer.encode(a, b) for a, b in pairs]
+        rows: list[tuple[str, str]] = []
+        first: list[int] = []
+        second: list[int] = []
+        for content, text in pairs:
+            sides = text.split(SEPARATOR)
+            first.append(len(rows))
+            second.append(len(rows) + 1 if len(sides) > 1 else -1)
+            rows += [(content, side) for side in sides[:2]]
+        logits = combine(
+            self.row_scores(rows),
+            np.asarray(first, dtype=np.int64),
+            np.asarray(second, dtype=np.int64),
+        )
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        probabilities: npt.NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
+        return probabilities
+
+    def row_scores(self, rows: Sequence[tuple[str, str]]) -> npt.NDArray[np.float64]:
+        """(len(rows), 2): the scores for and against the side of each (content, side)."""
+        encodings = [self.tokenizer.encode(a, b) for a, b in rows]
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)  # 0 is [PAD]
         mask = np.zeros_like(ids)
@@ -68,7 +118,7 @@ class StanceModel:
             ids[row, :length] = encoding.ids
             mask[row, :length] = encoding.attention_mask
             types[row, :length] = encoding.type_ids
-        logits = np.asarray(
+        return np.asarray(
             self.session.run(
                 None,
                 {
@@ -79,10 +129,6 @@ class StanceModel:
             )[0],
             dtype=np.float64,
         )
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        probabilities: npt.NDArray[np.float64] = exp / exp.sum(axis=1, keepdims=True)
-        return probabilities
 
 
 @functools.cache
@@ -90,4 +136,13 @@ def _load(path: Path) -> StanceModel:
     return StanceModel(*open_exported(path, MAX_TOKENS))
 
 
-__all__ = ["CLASSES", "MAX_TOKENS", "WEIGHTS", "StanceModel", "entry_text"]
+__all__ = [
+    "CLASSES",
+    "MAX_TOKENS",
+    "NEITHER_LOGIT",
+    "WEIGHTS",
+    "StanceModel",
+    "combine",
+    "entry_sides",
+    "entry_text",
+]
