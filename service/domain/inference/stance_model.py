@@ -9,11 +9,12 @@ beside this module holds those layers as ONNX with int8 weights; the frozen word
 table and the tokenizer are read from the packaged model at run time, as for the merge
 judge's pair model (`service.domain.merge.pair_model`).
 
-An entry is read from both sides, the statement and the opposite (when it has one), and
-the same network scores each; the logit of "for" is (for the statement) + (against the
-opposite), that of "against" is (against the statement) + (for the opposite), and
-"neither" has the fixed logit `NEITHER_LOGIT`. So swapping an entry's sides swaps for and
-against exactly. `entry_text` writes both sides as one string for `probabilities`.
+An entry is read from both sides, the statement and the opposite (when it has one), each
+with an example observation from the entry's signals (`entry_sides`), and the same network
+scores each; the logit of "for" is (for the statement) + (against the opposite), that of
+"against" is (against the statement) + (for the opposite), and "neither" has the fixed
+logit `NEITHER_LOGIT`. So swapping an entry's sides swaps for and against exactly.
+`entry_text` writes both sides as one string for `probabilities`.
 """
 
 from __future__ import annotations
@@ -44,9 +45,20 @@ NEITHER_LOGIT = -math.log(NEITHER_SHARE)
 
 
 def entry_sides(entry: InventoryEntry) -> tuple[str, ...]:
-    """The texts the model reads the entry from: its statement, then its opposite when it
-    has one."""
-    return (entry.statement, entry.opposite) if entry.opposite else (entry.statement,)
+    """The texts the model reads the entry from: its statement, then its opposite, each
+    with the entry's first example observation for that side; without an opposite, the
+    second side is the first example against alone (and absent without one)."""
+    sides = (
+        _side(entry.statement, entry.signals_for),
+        _side(entry.opposite, entry.signals_against),
+    )
+    return tuple(side for side in sides if side)
+
+
+def _side(pole: str, signals: Sequence[str]) -> str:
+    if not signals:
+        return pole
+    return f"{pole} (e.g. {signals[0]})" if pole else f"e.g. {signals[0]}"
 
 
 def entry_text(entry: InventoryEntry) -> str:
