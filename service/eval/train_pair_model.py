@@ -18,9 +18,7 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -36,8 +34,6 @@ BATCH = 32
 LEARNING_RATE = 8e-5
 HELDOUT_SHARE = 0.2
 SEED = 13
-
-T = TypeVar("T")
 
 
 def group_ids(pairs: list[Pair]) -> npt.NDArray[np.int64]:
@@ -70,118 +66,66 @@ def split(pairs: list[Pair]) -> tuple[list[Pair], list[Pair]]:
     return train, heldout
 
 
-def base_classifier(layers: int, num_labels: int, seed: int = SEED) -> tuple[Any, Any]:
-    """The packaged all-MiniLM-L6-v2's tokenizer and its first `layers` transformer layers
-    under a fresh `num_labels`-way head, the word-embedding table frozen (it is not
-    exported: `pair_model.export`). Seeds torch and trains on 2 threads."""
+def main() -> None:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    torch.manual_seed(seed)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pairs", type=Path, nargs="+", default=TRAIN)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    args = parser.parse_args()
+
+    torch.manual_seed(SEED)
     torch.set_num_threads(2)
     base = str(pair_model.base_model_path())
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=num_labels)
-    model.bert.encoder.layer = model.bert.encoder.layer[:layers]
-    model.config.num_hidden_layers = layers
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=len(pair_model.CLASSES)
+    )
+    model.bert.encoder.layer = model.bert.encoder.layer[:LAYERS]
+    model.config.num_hidden_layers = LAYERS
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    return tokenizer, model
 
-
-def fine_tune(
-    model: Any,
-    batch_loss: Callable[[list[T]], Any],
-    examples: Sequence[T],
-    *,
-    epochs: int = EPOCHS,
-    batch_size: int = BATCH,
-    learning_rate: float = LEARNING_RATE,
-    seed: int = SEED,
-    log_every: int = 0,
-) -> None:
-    """Train `model` on `examples`, `batch_loss` giving the loss of a batch of them:
-    AdamW, linear warm-up over the first 10 % of the steps then linear decay, shuffled
-    every epoch (`log_every`: also print the mean loss every so many steps). Leaves the
-    model in eval mode."""
-    import torch
-
-    examples = list(examples)
-    steps = epochs * ((len(examples) + batch_size - 1) // batch_size)
+    pairs = [pair for path in args.pairs for pair in load_pairs(path)]
+    train, heldout = split(pairs)
+    print(f"{len(train)} training pairs, {len(heldout)} held out (whole clusters)")
+    examples = [(p.a, p.b, p.label) for p in train] + [(p.b, p.a, p.label) for p in train]
+    labels = {name: i for i, name in enumerate(pair_model.CLASSES)}
+    steps = args.epochs * ((len(examples) + BATCH - 1) // BATCH)
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=learning_rate, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min(1.0, step / (0.1 * steps)) * max(0.0, 1 - step / steps)
     )
-    rng = random.Random(seed)
+    rng = random.Random(SEED)
     model.train()
     started = time.perf_counter()
-    step = 0
-    for epoch in range(epochs):
+    for epoch in range(args.epochs):
         rng.shuffle(examples)
-        total = recent = 0.0
-        for start in range(0, len(examples), batch_size):
-            batch = examples[start : start + batch_size]
-            loss = batch_loss(batch)
+        total = 0.0
+        for start in range(0, len(examples), BATCH):
+            batch = examples[start : start + BATCH]
+            encoded = tokenizer(
+                [a for a, _, _ in batch],
+                [b for _, b, _ in batch],
+                padding=True,
+                truncation=True,
+                max_length=pair_model.MAX_TOKENS,
+                return_tensors="pt",
+            )
+            target = torch.tensor([labels[label] for _, _, label in batch])
+            loss = model(**encoded, labels=target).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             optimizer.step()
             schedule.step()
             optimizer.zero_grad()
             total += float(loss) * len(batch)
-            recent += float(loss)
-            step += 1
-            if log_every and step % log_every == 0:
-                print(
-                    f"step {step}/{steps}: loss {recent / log_every:.4f} "
-                    f"({time.perf_counter() - started:.0f}s)",
-                    flush=True,
-                )
-                recent = 0.0
         print(
             f"epoch {epoch + 1}: loss {total / len(examples):.4f} "
             f"({time.perf_counter() - started:.0f}s)"
         )
     model.eval()
-
-
-def pair_loss(
-    model: Any, tokenizer: Any, max_tokens: int = pair_model.MAX_TOKENS
-) -> Callable[[list[tuple[str, str, int]]], Any]:
-    """The loss of a sequence classifier on a batch of (first text, second text, label
-    index) examples."""
-
-    def loss(batch: list[tuple[str, str, int]]) -> Any:
-        import torch
-
-        encoded = tokenizer(
-            [a for a, _, _ in batch],
-            [b for _, b, _ in batch],
-            padding=True,
-            truncation=True,
-            max_length=max_tokens,
-            return_tensors="pt",
-        )
-        target = torch.tensor([label for _, _, label in batch])
-        return model(**encoded, labels=target).loss
-
-    return loss
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=Path, nargs="+", default=TRAIN)
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
-    args = parser.parse_args()
-
-    tokenizer, model = base_classifier(LAYERS, len(pair_model.CLASSES))
-    pairs = [pair for path in args.pairs for pair in load_pairs(path)]
-    train, heldout = split(pairs)
-    print(f"{len(train)} training pairs, {len(heldout)} held out (whole clusters)")
-    labels = {name: i for i, name in enumerate(pair_model.CLASSES)}
-    examples = [(p.a, p.b, labels[p.label]) for p in train] + [
-        (p.b, p.a, labels[p.label]) for p in train
-    ]
-    fine_tune(model, pair_loss(model, tokenizer), examples, epochs=args.epochs)
     pair_model.export(model, pair_model.WEIGHTS)
     scorer = pair_model.PairModel.load(pair_model.WEIGHTS)
     correct = 0

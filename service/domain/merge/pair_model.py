@@ -41,28 +41,6 @@ def canonical(a: str, b: str) -> tuple[str, str]:
     return (a, b) if (a.casefold(), a) <= (b.casefold(), b) else (b, a)
 
 
-def open_exported(path: Path, max_tokens: int) -> tuple[Any, Any, npt.NDArray[np.float32]]:
-    """An exported classifier (see `export`) ready to run: its onnxruntime session, the
-    packaged tokenizer (truncating pairs to `max_tokens`, not padding) and the packaged
-    word-embedding table its inputs are looked up in."""
-    import onnxruntime
-    from safetensors import safe_open
-    from tokenizers import Tokenizer
-
-    base = base_model_path()
-    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
-    tokenizer.enable_truncation(max_tokens)
-    tokenizer.no_padding()
-    with safe_open(str(base / "model.safetensors"), "np") as tensors:
-        table = np.asarray(tensors.get_tensor(_WORD_EMBEDDINGS), dtype=np.float32)
-    options = onnxruntime.SessionOptions()
-    # One thread: a judge call is tiny, and the service's other work needs the cores.
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return session, tokenizer, table
-
-
 @dataclass(frozen=True, eq=False)  # hashed by identity: the cache below keys on it
 class PairModel:
     session: Any
@@ -71,7 +49,24 @@ class PairModel:
 
     @classmethod
     def load(cls, path: Path = WEIGHTS) -> PairModel:
-        return cls(*open_exported(path, MAX_TOKENS))
+        import onnxruntime
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
+
+        base = base_model_path()
+        tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.no_padding()
+        with safe_open(str(base / "model.safetensors"), "np") as tensors:
+            table = np.asarray(tensors.get_tensor(_WORD_EMBEDDINGS), dtype=np.float32)
+        options = onnxruntime.SessionOptions()
+        # One thread: a judge call is tiny, and the service's other work needs the cores.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"]
+        )
+        return cls(session, tokenizer, table)
 
     def probabilities(self, a: str, b: str) -> dict[str, float]:
         return dict(zip(CLASSES, self._canonical_probabilities(*canonical(a, b)), strict=True))
