@@ -75,8 +75,10 @@ def read_file(path: Path) -> list[Any]:
     unknown = sorted(set(document) - {"beliefs", "scope"})
     if unknown:
         raise InventoryError(f"{path}: unknown top-level fields: {', '.join(unknown)}")
-    beliefs = document["beliefs"]
-    return [] if beliefs is None else list(beliefs) if isinstance(beliefs, list) else beliefs
+    beliefs = document["beliefs"] or []
+    if not isinstance(beliefs, list):
+        raise InventoryError(f"{path}: `beliefs:` must be a list")
+    return beliefs
 
 
 def to_yaml(inventory: BeliefInventory) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from service.application.common import Clock
 from service.domain import paging
@@ -51,8 +51,10 @@ class InventoryIndexes:
         async with self._lock:
             found = self._indexes.get(key)
             if found is not None:
+                # The same index for every revision with this content: its precomputed
+                # matrices are kept, and only the entries are read from it.
                 self._indexes.move_to_end(key)
-                return replace(found, inventory=inventory)
+                return found
         texts = InventoryIndex.texts(inventory)
         vectors = dict(zip(texts, await self._embedder.embed(texts), strict=True))
         index = InventoryIndex.build(inventory, vectors)

@@ -22,18 +22,16 @@ class ChangeWriter:
         observation: Observation,
         search: CandidateSearch,
     ) -> None:
-        self._tx = tx
         self.tx = tx
         self.model = model
         self.observation = observation
-        self._observation = observation
         self._search = search
         self.changes: list[BeliefChange] = []
         self.predictions: list[Prediction] = []
 
     async def candidates(self, statement: str, context: str, embedding: Vector) -> list[Candidate]:
-        return await self._tx.beliefs.merge_candidates(
-            self._observation.self_model_id,
+        return await self.tx.beliefs.merge_candidates(
+            self.observation.self_model_id,
             context=context,
             statement_key=statement_key(statement),
             embedding=embedding,
@@ -42,10 +40,10 @@ class ChangeWriter:
 
     async def write(self, change: PlannedChange, embedding: Vector | None = None) -> Belief:
         """Creates a belief (`change.target` None; needs its embedding) or versions one."""
-        observation = self._observation
+        observation = self.observation
         if change.target is None:
             assert embedding is not None, "a new belief needs its embedding"
-            belief = await self._tx.beliefs.create(
+            belief = await self.tx.beliefs.create(
                 change,
                 self_model_id=observation.self_model_id,
                 statement_key=statement_key(change.statement),
@@ -61,10 +59,10 @@ class ChangeWriter:
             learned = change.learned_from
             if learned is not None and not change.target.inventory_key:
                 # A belief a caller proposed, adopted by the inventory entry it states.
-                await self._tx.beliefs.link_to_entry(change.target.id, learned)
+                await self.tx.beliefs.link_to_entry(change.target.id, learned)
             restated = change.statement_changed
             assert embedding is not None or not restated, "a new statement needs its embedding"
-            belief = await self._tx.beliefs.add_version(
+            belief = await self.tx.beliefs.add_version(
                 change,
                 change.target,
                 observation_id=observation.id,
@@ -80,6 +78,6 @@ class ChangeWriter:
         return belief
 
     async def link_correction(self, corrected_id: str, replacement_id: str) -> None:
-        await self._tx.beliefs.link_correction(
-            corrected_id, replacement_id, self._observation.create_time
+        await self.tx.beliefs.link_correction(
+            corrected_id, replacement_id, self.observation.create_time
         )
