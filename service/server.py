@@ -38,7 +38,12 @@ def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     model = settings.embedding_model or str(packaged_model_path())
     if settings.embedding_model and not Path(model).exists():
         raise SystemExit(f"SELFMODEL_EMBEDDING_MODEL: no model directory at {model}")
-    return SentenceTransformerEmbedder(model, threads=settings.embedding_threads)
+    return SentenceTransformerEmbedder(
+        model,
+        threads=settings.embedding_threads,
+        batch_window=settings.embedding_batch_window_ms / 1000,
+        cache_size=settings.embedding_cache_size,
+    )
 
 
 def authenticator(settings: Settings, store: GraphStore) -> Authenticator:
