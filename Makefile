@@ -94,10 +94,19 @@ test: lint
 	"$(PY)" -m pytest tests
 	"$(PY)" -m pytest clients/python/tests
 
-# Observe and read latency with 100 beliefs in a model (own Neo4j and service), and the
-# inference's cost for a 20-entry inventory beside the observation's embedding.
-bench: install
-	"$(PY)" -m bench.observe_latency
+# selfmodel beside mem0 on the same workload in the same run (own Neo4j and service; mem0
+# in its own environment), and the inference's cost for a 20-entry inventory beside the
+# observation's embedding.
+MEM0_KEY := $(shell cat bench/mem0-requirements.txt | sha256sum | cut -c1-16)
+MEM0_VENV := $(CACHE)/mem0-$(MEM0_KEY)
+
+$(MEM0_VENV)/.complete: bench/mem0-requirements.txt
+	rm -rf "$(MEM0_VENV)" && $(PYTHON) -m venv "$(MEM0_VENV)"
+	"$(MEM0_VENV)/bin/pip" install -q -r bench/mem0-requirements.txt
+	touch "$@"
+
+bench: install $(MEM0_VENV)/.complete
+	"$(PY)" -m bench.side_by_side --mem0-python "$(MEM0_VENV)/bin/python"
 	"$(PY)" -m bench.inference_latency
 
 # Re-resolve the newest allowed versions and write them to the lock.
