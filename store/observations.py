@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from neo4j.graph import Node
 
 from service.domain.model import Belief, BeliefChange, ChangeKind, Observation
+from service.domain.paging import Cursor
+from store import keyset
 from store.contexts import LINK_CONTEXT
+from store.keyset import Column, Kind
 from store.records import to_belief_as_of, to_observation
 from store.scoped import TenantScopedTransaction
+
+OBSERVATION_ORDER: Final[tuple[Column, ...]] = (
+    Column("o.create_time", descending=True, kind=Kind.TIME),
+    Column("o.revision", descending=True, kind=Kind.NUMBER),
+    Column("o.id", descending=False, kind=Kind.TEXT),
+)
+"""ListObservations' order: newest first; `observation_cursor` gives an item's key."""
 
 
 class ObservationRepository:
@@ -64,19 +76,21 @@ class ObservationRepository:
         return to_observation(node), node.get("fingerprint", "")
 
     async def page(
-        self, self_model_id: str, *, context: str | None, offset: int, limit: int
+        self, self_model_id: str, *, context: str | None, after: Cursor | None, limit: int
     ) -> list[Observation]:
-        """A page of the model's observations, newest first."""
+        """A page of the model's observations, newest first, after the `after` sort key
+        (`OBSERVATION_ORDER`)."""
         result = await self._tx.run(
             """
             MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})-[:OBSERVED]->(o:Observation)
-            WHERE $context IS NULL OR o.context = $context
-            RETURN o ORDER BY o.create_time DESC, o.revision DESC, o.id
-            SKIP $offset LIMIT $limit
-            """,
+            WHERE ($context IS NULL OR o.context = $context) AND """
+            + keyset.after(OBSERVATION_ORDER)
+            + " RETURN o ORDER BY "
+            + keyset.order_by(OBSERVATION_ORDER)
+            + " LIMIT $limit",
             self_model_id=self_model_id,
             context=context,
-            offset=offset,
+            after=keyset.after_parameter(OBSERVATION_ORDER, after),
             limit=limit,
         )
         return [to_observation(record["o"]) async for record in result]

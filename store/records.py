@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, LiteralString
 
 from neo4j.graph import Node
 from neo4j.time import DateTime
@@ -21,8 +21,19 @@ from service.domain.model import (
     SelfModel,
 )
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_micros(node: LiteralString, name: LiteralString) -> LiteralString:
+    """Cypher for a map entry `name`: the temporal property `node.name` as microseconds
+    since the epoch (None when absent); `to_datetime` reads it back."""
+    value: LiteralString = node + "." + name
+    return name + ": " + value + ".epochSeconds * 1000000 + " + value + ".microsecond"
+
 
 def to_datetime(value: Any) -> datetime:
+    if type(value) is int:
+        return _EPOCH + timedelta(microseconds=value)
     if isinstance(value, DateTime):
         return value.to_native()
     if isinstance(value, datetime):

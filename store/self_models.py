@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from service.domain.model import SelfModel
+from service.domain.paging import Cursor
+from store import keyset
+from store.keyset import Column, Kind
 from store.records import to_self_model
 from store.scoped import TenantScopedTransaction
+
+_ORDER: tuple[Column, ...] = (
+    Column("m.create_time", descending=False, kind=Kind.TIME),
+    Column("m.id", descending=False, kind=Kind.TEXT),
+)
 
 
 class SelfModelRepository:
@@ -69,16 +77,19 @@ class SelfModelRepository:
         record = await result.single()
         return None if record is None else to_self_model(record["m"])
 
-    async def page(self, *, scope: str, offset: int, limit: int) -> list[SelfModel]:
-        """The tenant's self-models (of `scope`, unless empty), oldest first."""
+    async def page(self, *, scope: str, after: Cursor | None, limit: int) -> list[SelfModel]:
+        """The tenant's self-models (of `scope`, unless empty), oldest first, after the
+        `after` sort key (creation time, id)."""
         result = await self._tx.run(
             """
             MATCH (m:SelfModel {tenant: $tenant})
-            WHERE $scope = '' OR m.scope = $scope
-            RETURN m ORDER BY m.create_time, m.id SKIP $offset LIMIT $limit
-            """,
+            WHERE ($scope = '' OR m.scope = $scope) AND """
+            + keyset.after(_ORDER)
+            + " RETURN m ORDER BY "
+            + keyset.order_by(_ORDER)
+            + " LIMIT $limit",
             scope=scope,
-            offset=offset,
+            after=keyset.after_parameter(_ORDER, after),
             limit=limit,
         )
         return [to_self_model(record["m"]) async for record in result]

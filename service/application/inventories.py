@@ -126,7 +126,10 @@ class Inventories:
             raise InvalidArgument.of("page_size", f"must be between 0 and {MAX_REVISIONS_PAGE}")
         size = page_size or DEFAULT_REVISIONS_PAGE
         request_key = f"inventory-revisions\0{scope}"
-        before = paging.page_of(0, page_token, request_key).offset if page_token else None
+        after = paging.page_of(0, page_token, request_key).after
+        if after is not None and not (len(after) == 1 and type(after[0]) is int):
+            raise InvalidArgument.of("page_token", "does not belong to this request")
+        before = None if after is None else int(after[0])
 
         async def work(tx: StoreTransaction) -> list[BeliefInventory]:
             return await tx.inventories.revisions(scope, before=before, limit=size)
@@ -134,5 +137,5 @@ class Inventories:
         found = await self._store.read(tenant, work)
         token = ""
         if len(found) == size and found[-1].revision > 1:
-            token = paging.cursor_token(found[-1].revision, request_key)
+            token = paging.cursor_token((found[-1].revision,), request_key)
         return RevisionPage(tuple(found), token)

@@ -60,12 +60,26 @@ class Lifecycle:
             validation.validate_user_key(ref.external_user_id, ref.scope)
 
         async def work(tx: StoreTransaction) -> SelfModel:
-            model = await find_model(tx, ref)
             if read.as_of is None:
-                beliefs = await tx.beliefs.current(
-                    model.id, context=read.context, min_confidence=read.min_confidence
+                found = await tx.beliefs.model_with_current(
+                    self_model_id=ref.self_model_id,
+                    scope=ref.scope,
+                    external_user_id=ref.external_user_id,
+                    context=read.context,
+                    min_confidence=read.min_confidence,
                 )
+                if found is None:
+                    # Says NOT_FOUND, or FAILED_PRECONDITION for a deleted model.
+                    model = await find_model(tx, ref)
+                    found = (
+                        model,
+                        await tx.beliefs.current(
+                            model.id, context=read.context, min_confidence=read.min_confidence
+                        ),
+                    )
+                model, beliefs = found
                 return replace(model, beliefs=tuple(beliefs))
+            model = await find_model(tx, ref)
             if read.as_of < model.create_time:
                 raise NotFound(f"{names.self_model_name(model.id)} as of {read.as_of.isoformat()}")
             beliefs = await tx.beliefs.as_of(
@@ -89,8 +103,9 @@ class Lifecycle:
         page = paging.page_of(page_size, page_token, request_key=request_key)
 
         async def work(tx: StoreTransaction) -> SelfModelPage:
-            models = await tx.self_models.page(scope=scope, offset=page.offset, limit=page.size)
-            return SelfModelPage(tuple(models), page.next_token(len(models), request_key))
+            models = await tx.self_models.page(scope=scope, after=page.after, limit=page.size)
+            last = (paging.micros(models[-1].create_time), models[-1].id) if models else None
+            return SelfModelPage(tuple(models), page.next_token(len(models), last, request_key))
 
         return await self._store.read(tenant, work)
 
@@ -129,7 +144,7 @@ class Lifecycle:
             )
             versions = await tx.beliefs.all_versions(model.id)
             observations = await tx.observations.page(
-                model.id, context=None, offset=0, limit=EXPORT_LIMIT
+                model.id, context=None, after=None, limit=EXPORT_LIMIT
             )
             return UserExport(
                 self_model=replace(model, beliefs=tuple(beliefs)),

@@ -49,6 +49,11 @@ class BeliefListing:
     show_retracted: bool
 
 
+def observation_cursor(observation: Observation) -> paging.Cursor:
+    """An observation's key in ListObservations' order (newest first)."""
+    return (paging.micros(observation.create_time), observation.revision, observation.id)
+
+
 def _optional_context(context: str) -> str | None:
     validation.validate_context(context, "context")
     return context or None
@@ -82,10 +87,11 @@ class Reader:
                 min_confidence=listing.min_confidence,
                 order_by=order,
                 show_retracted=listing.show_retracted,
-                offset=page.offset,
+                after=page.after,
                 limit=page.size,
             )
-            return BeliefPage(tuple(beliefs), page.next_token(len(beliefs), request_key))
+            last = paging.belief_cursor(beliefs[-1], order) if beliefs else None
+            return BeliefPage(tuple(beliefs), page.next_token(len(beliefs), last, request_key))
 
         return await self._store.read(tenant, work)
 
@@ -100,10 +106,11 @@ class Reader:
         async def work(tx: StoreTransaction) -> ObservationPage:
             await find_model(tx, SelfModelRef(self_model_id=self_model_id))
             observations = await tx.observations.page(
-                self_model_id, context=only_context, offset=page.offset, limit=page.size
+                self_model_id, context=only_context, after=page.after, limit=page.size
             )
+            last = observation_cursor(observations[-1]) if observations else None
             return ObservationPage(
-                tuple(observations), page.next_token(len(observations), request_key)
+                tuple(observations), page.next_token(len(observations), last, request_key)
             )
 
         return await self._store.read(tenant, work)
@@ -119,9 +126,10 @@ class Reader:
             if await tx.beliefs.find(self_model_id, belief_id) is None:
                 raise NotFound(belief_name)
             versions = await tx.beliefs.versions(
-                self_model_id, belief_id, offset=page.offset, limit=page.size
+                self_model_id, belief_id, after=page.after, limit=page.size
             )
-            return VersionPage(tuple(versions), page.next_token(len(versions), request_key))
+            last = (versions[-1].version,) if versions else None
+            return VersionPage(tuple(versions), page.next_token(len(versions), last, request_key))
 
         return await self._store.read(tenant, work)
 

@@ -21,6 +21,7 @@ from service.application.writer import ChangeWriter
 from service.domain import names, validation
 from service.domain.alignment import NEUTRAL_ALIGNMENT, updated_alignment
 from service.domain.beliefs import (
+    Candidate,
     ObservationFacts,
     plan_proposal,
     plan_restatement,
@@ -104,8 +105,10 @@ class Recorder:
         )
 
         async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
-            for proposal, embedding in zip(proposals, embeddings, strict=True):
-                await self._propose(writer, proposal, embedding, facts)
+            pairs = list(zip(proposals, embeddings, strict=True))
+            loaded = await writer.load_candidates(pairs)
+            for (proposal, embedding), candidates in zip(pairs, loaded, strict=True):
+                await self._propose(writer, proposal, embedding, candidates, facts)
             await learn(writer, facts, observed, self._indexes, self._settings.evidence)
 
         return await self._record(
@@ -146,7 +149,8 @@ class Recorder:
         [embedding] = await self._embedder.embed([proposal.statement])
 
         async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
-            await self._propose(writer, proposal, embedding, facts, reactivate=True)
+            [candidates] = await writer.load_candidates([(proposal, embedding)])
+            await self._propose(writer, proposal, embedding, candidates, facts, reactivate=True)
 
         return await self._record(
             tenant,
@@ -219,8 +223,9 @@ class Recorder:
         async def apply(writer: ChangeWriter, target: Belief, facts: ObservationFacts) -> None:
             await writer.write(plan_restatement(target, statement, facts, self._settings.evidence))
             proposal = BeliefProposal(statement, Stance.SUPPORTS, target.context)
+            [candidates] = await writer.load_candidates([(proposal, embedding)])
             replacement = await self._propose(
-                writer, proposal, embedding, facts, reactivate=True, exclude=target.id
+                writer, proposal, embedding, candidates, facts, reactivate=True, exclude=target.id
             )
             await writer.link_correction(target.id, replacement.id)
 
@@ -262,16 +267,16 @@ class Recorder:
         writer: ChangeWriter,
         proposal: BeliefProposal,
         embedding: Vector,
+        loaded: list[Candidate],
         facts: ObservationFacts,
         *,
         reactivate: bool = False,
         exclude: str | None = None,
     ) -> Belief:
-        """Lands one proposal on the model; returns the belief it landed on."""
+        """Lands one proposal on the model (`loaded`: its merge candidates as read before
+        the observation wrote anything); returns the belief it landed on."""
         candidates = [
-            c
-            for c in await writer.candidates(proposal.statement, proposal.context, embedding)
-            if c.belief.id != exclude
+            c for c in writer.up_to_date(loaded, proposal.context) if c.belief.id != exclude
         ]
         plan = plan_proposal(
             proposal,

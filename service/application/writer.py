@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from service.domain import names
 from service.domain.alignment import Prediction
 from service.domain.beliefs import Candidate, PlannedChange
 from service.domain.merge import statement_key
-from service.domain.model import Belief, BeliefChange, Observation, SelfModel
+from service.domain.model import Belief, BeliefChange, BeliefProposal, Observation, SelfModel
 from service.embeddings import Vector
-from store.beliefs import CandidateSearch, ChangeIds
+from store.beliefs import CandidateProbe, CandidateSearch, ChangeIds
 from store.transaction import StoreTransaction
 
 
@@ -28,15 +30,35 @@ class ChangeWriter:
         self._search = search
         self.changes: list[BeliefChange] = []
         self.predictions: list[Prediction] = []
+        self._latest: dict[str, Belief] = {}
+        """Beliefs this observation wrote, as they stand now."""
+        self._created: dict[str, Candidate] = {}
+        """Beliefs this observation created, with their embeddings."""
 
-    async def candidates(self, statement: str, context: str, embedding: Vector) -> list[Candidate]:
+    async def load_candidates(
+        self, proposals: Sequence[tuple[BeliefProposal, Vector]]
+    ) -> list[list[Candidate]]:
+        """The merge candidates of every proposal, in one query."""
+        probes = [
+            CandidateProbe(statement_key(p.statement), p.context, embedding)
+            for p, embedding in proposals
+        ]
         return await self.tx.beliefs.merge_candidates(
-            self.observation.self_model_id,
-            context=context,
-            statement_key=statement_key(statement),
-            embedding=embedding,
-            search=self._search,
+            self.observation.self_model_id, probes, self._search
         )
+
+    def up_to_date(self, loaded: Sequence[Candidate], context: str) -> list[Candidate]:
+        """`loaded` (read before this observation wrote anything) as the beliefs stand now:
+        those it changed in their new state, plus those it created in `context`, so two
+        proposals of one observation that say the same merge."""
+        fresh = [Candidate(self._latest.get(c.belief.id, c.belief), c.embedding) for c in loaded]
+        known = {c.belief.id for c in fresh}
+        fresh.extend(
+            Candidate(self._latest[id_], c.embedding)
+            for id_, c in self._created.items()
+            if id_ not in known and self._latest[id_].context == context
+        )
+        return fresh
 
     async def write(self, change: PlannedChange, embedding: Vector | None = None) -> Belief:
         """Creates a belief (`change.target` None; needs its embedding) or versions one."""
@@ -75,6 +97,9 @@ class ChangeWriter:
         self.changes.append(
             BeliefChange(belief, change.kind, change.previous_confidence, change.reason)
         )
+        self._latest[belief.id] = belief
+        if change.target is None and embedding is not None:
+            self._created[belief.id] = Candidate(belief, embedding)
         return belief
 
     async def link_correction(self, corrected_id: str, replacement_id: str) -> None:

@@ -277,3 +277,24 @@ def test_opposite_looking_statements_about_other_topics_weaken_nothing(
     for belief in beliefs:
         history = versions(stub, belief.name).versions
         assert [v.change_kind for v in history] == [observation_pb2.CHANGE_KIND_CREATED], belief
+
+
+def test_one_observation_saying_a_belief_twice_makes_one_belief(
+    stub: SelfModelServiceStub,
+) -> None:
+    model = create_model(stub)
+    first = observe(stub, model.name, ("Keeps honeybees", SUPPORTS, ""))
+    reply = observe(
+        stub,
+        model.name,
+        (CONCISE, SUPPORTS, ""),
+        ("Keeps honeybees", SUPPORTS, ""),
+        (PARAPHRASE, SUPPORTS, ""),
+        ("Keeps honeybees", SUPPORTS, ""),
+    )
+    landed = [change.belief for change in reply.belief_changes]
+    # The repeats land on the belief the same call created, or on the one it already held.
+    assert [b.name for b in landed] == [landed[0].name, first.belief_changes[0].belief.name] * 2
+    assert [b.version for b in landed] == [1, 2, 2, 3]
+    held = get_model(stub, model.name).beliefs
+    assert sorted((b.statement, b.version) for b in held) == [("Keeps honeybees", 3), (CONCISE, 2)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import grpc
 import pytest
@@ -114,3 +115,57 @@ def test_a_page_token_only_works_for_its_own_request(stub: SelfModelServiceStub)
             )
         )
     assert violated_fields(error.value) == ["page_token"]
+
+
+def _all_pages(
+    fetch: Callable[[str], tuple[list[str], str]], between: Callable[[], object]
+) -> list[str]:
+    """Every item, page after page, running `between` after each page."""
+    seen: list[str] = []
+    token = ""
+    while True:
+        items, token = fetch(token)
+        seen.extend(items)
+        if not token:
+            return seen
+        between()
+
+
+def test_observations_written_between_pages_neither_repeat_nor_skip_items(
+    stub: SelfModelServiceStub,
+) -> None:
+    model = create_model(stub)
+    for n in range(5):
+        observe(stub, model.name, content=f"before {n}")
+    written = iter(range(100))
+
+    def fetch(token: str) -> tuple[list[str], str]:
+        page = stub.ListObservations(
+            messages.ListObservationsRequest(self_model=model.name, page_size=2, page_token=token)
+        )
+        return [o.content for o in page.observations], page.next_page_token
+
+    seen = _all_pages(fetch, lambda: observe(stub, model.name, content=f"during {next(written)}"))
+    # Newer observations sort first, before the cursor: the pages go on where they were.
+    assert seen == [f"before {n}" for n in reversed(range(5))]
+
+
+def test_beliefs_written_between_pages_neither_repeat_nor_skip_items(
+    stub: SelfModelServiceStub,
+) -> None:
+    model = create_model(stub)
+    hobbies = ["Collects stamps", "Plays chess", "Grows tomatoes", "Rides a tandem", "Speaks Welsh"]
+    for hobby in hobbies:
+        observe(stub, model.name, (hobby, SUPPORTS, ""))
+    later = iter(["Bakes sourdough bread", "Restores old radios", "Keeps honeybees"])
+
+    def fetch(token: str) -> tuple[list[str], str]:
+        page = stub.ListBeliefs(
+            messages.ListBeliefsRequest(
+                self_model=model.name, order_by="create_time desc", page_size=2, page_token=token
+            )
+        )
+        return [b.statement for b in page.beliefs], page.next_page_token
+
+    seen = _all_pages(fetch, lambda: observe(stub, model.name, (next(later), SUPPORTS, "")))
+    assert seen == list(reversed(hobbies))

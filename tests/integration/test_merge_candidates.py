@@ -9,7 +9,7 @@ from neo4j import Driver
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from service.domain.beliefs import Candidate
 from service.domain.merge import statement_key
-from store.beliefs import CandidateSearch
+from store.beliefs import CandidateProbe, CandidateSearch
 from store.graph import GraphStore, Neo4jSettings
 from store.transaction import StoreTransaction
 from tests.integration.auth import TEST_TENANT
@@ -22,13 +22,12 @@ def candidates(
     neo4j_uri: str, model_name: str, context: str, embedding: list[float], search: CandidateSearch
 ) -> list[Candidate]:
     async def find(tx: StoreTransaction) -> list[Candidate]:
-        return await tx.beliefs.merge_candidates(
+        [found] = await tx.beliefs.merge_candidates(
             model_name.rsplit("/", 1)[1],
-            context=context,
-            statement_key="no such key",
-            embedding=embedding,
-            search=search,
+            [CandidateProbe(key="no such key", context=context, embedding=embedding)],
+            search,
         )
+        return found
 
     async def scenario() -> list[Candidate]:
         store = GraphStore.open(Neo4jSettings(uri=neo4j_uri))
