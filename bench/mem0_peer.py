@@ -30,6 +30,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MEM0_TELEMETRY", "False")
 
 STYLES = ("concise", "detailed", "visual", "formal")
+WARM_UP = 150
 RAW = "Shortened generated answer {} to two sentences"
 
 
@@ -108,7 +109,9 @@ def main() -> None:
         found: Any = memory.get_all(filters={"user_id": user}, top_k=1000)
         return len(found["results"] if isinstance(found, dict) else found)
 
-    add("one", ["Warm-up statement"])
+    for n in range(WARM_UP):
+        add("warm-up", [f"Warm-up statement {n}"])
+        get_all("warm-up")
     out: dict[str, Any] = {}
     out["add_1"] = timed([partial(add, "one", [s]) for s in statements(arguments.statements)])
     out["memories_read"] = get_all("one")
