@@ -56,6 +56,25 @@ class ObservationRepository:
             fingerprint=fingerprint,
         )
 
+    async def find_by_idempotency_key(
+        self, self_model_id: str, idempotency_key: str
+    ) -> tuple[Observation, str] | None:
+        """The observation recorded with this key in this model, and its request fingerprint."""
+        result = await self._tx.run(
+            """
+            MATCH (o:Observation {self_model_id: $self_model_id,
+                                  idempotency_key: $idempotency_key, tenant: $tenant})
+            RETURN o
+            """,
+            self_model_id=self_model_id,
+            idempotency_key=idempotency_key,
+        )
+        record = await result.single()
+        if record is None:
+            return None
+        node: Node = record["o"]
+        return to_observation(node), node.get("fingerprint", "")
+
     async def page(
         self, self_model_id: str, *, context: str | None, after: Cursor | None, limit: int
     ) -> list[Observation]:

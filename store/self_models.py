@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from neo4j.graph import Node
-
-from service.domain.model import Observation, SelfModel
+from service.domain.model import SelfModel
 from service.domain.paging import Cursor
 from store import keyset
 from store.keyset import Column, Kind
-from store.records import to_observation, to_self_model
+from store.records import to_self_model
 from store.scoped import TenantScopedTransaction
-
-
-@dataclass(frozen=True)
-class LockedForObservation:
-    model: SelfModel
-    """Its `revision` is the new observation's, unless this is a retry."""
-    replayed: Observation | None
-    """The observation first recorded with the request's idempotency key, if any."""
-    replayed_fingerprint: str
-
 
 _ORDER: tuple[Column, ...] = (
     Column("m.create_time", descending=False, kind=Kind.TIME),
@@ -107,12 +94,8 @@ class SelfModelRepository:
         )
         return [to_self_model(record["m"]) async for record in result]
 
-    async def lock_for_observation(
-        self, self_model_id: str, idempotency_key: str, now: datetime
-    ) -> LockedForObservation | None:
-        """Write-locks the model until the transaction ends and, in the same query, finds
-        the observation already recorded with `idempotency_key` (a retry) or else advances
-        the model's revision for the new one. None when there is no such model.
+    async def lock(self, self_model_id: str) -> SelfModel | None:
+        """Write-locks the model until the transaction ends, changing nothing.
 
         Every change to a model's beliefs takes this lock first, so concurrent observations
         of one user apply one after another and see each other's beliefs. (Setting and
@@ -121,29 +104,27 @@ class SelfModelRepository:
         result = await self._tx.run(
             """
             MATCH (m:SelfModel {id: $id, tenant: $tenant})
-            OPTIONAL MATCH (first:Observation {self_model_id: $id, tenant: $tenant,
-                                               idempotency_key: $idempotency_key})
-            WITH m, first LIMIT 1
-            SET m.revision = CASE WHEN first IS NULL THEN coalesce(m.revision, 0) + 1
-                                  ELSE m.revision END,
-                m.update_time = CASE WHEN first IS NULL THEN $now ELSE m.update_time END,
-                m._lock = true
-            REMOVE m._lock
-            RETURN m, first
+            SET m._lock = true REMOVE m._lock
+            RETURN m
             """,
             id=self_model_id,
-            idempotency_key=idempotency_key or None,
-            now=now,
         )
         record = await result.single()
-        if record is None:
-            return None
-        first: Node | None = record["first"]
-        return LockedForObservation(
-            model=to_self_model(record["m"]),
-            replayed=None if first is None else to_observation(first),
-            replayed_fingerprint="" if first is None else first.get("fingerprint", ""),
+        return None if record is None else to_self_model(record["m"])
+
+    async def advance_revision(self, self_model_id: str, now: datetime) -> int:
+        """Counts one more committed observation; returns the model's new revision."""
+        result = await self._tx.run(
+            """
+            MATCH (m:SelfModel {id: $id, tenant: $tenant})
+            SET m.revision = coalesce(m.revision, 0) + 1, m.update_time = $now
+            RETURN m.revision AS revision
+            """,
+            id=self_model_id,
+            now=now,
         )
+        record = await result.single(strict=True)
+        return int(record["revision"])
 
     async def record_alignment(
         self,

@@ -72,6 +72,14 @@ async def find_model(tx: StoreTransaction, ref: SelfModelRef) -> SelfModel:
     return model
 
 
+async def lock_model(tx: StoreTransaction, self_model_id: str) -> SelfModel:
+    """Write-locks the model for a change; NOT_FOUND or FAILED_PRECONDITION as find_model."""
+    model = await tx.self_models.lock(self_model_id)
+    if model is None:
+        await raise_missing(tx, self_model_id)
+    return model
+
+
 async def raise_missing(tx: StoreTransaction, self_model_id: str) -> NoReturn:
     """FAILED_PRECONDITION if the model was deleted, else NOT_FOUND."""
     name = names.self_model_name(self_model_id)

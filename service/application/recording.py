@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from service.application.common import Dependencies, raise_missing
+from service.application.common import Dependencies, lock_model
 from service.application.feed import ChangeFeed
 from service.application.inventories import InventoryIndexes
 from service.application.learning import learn
@@ -46,7 +46,6 @@ from service.domain.model import (
     Stance,
 )
 from service.embeddings import Vector
-from store.self_models import LockedForObservation
 from store.transaction import StoreTransaction
 
 Target = TypeVar("Target")
@@ -296,16 +295,13 @@ class Recorder:
         new = recording.observation
 
         async def work(tx: StoreTransaction) -> ObserveResult:
-            locked = await tx.self_models.lock_for_observation(
-                recording.self_model_id, new.idempotency_key, now
-            )
-            if locked is None:
-                await raise_missing(tx, recording.self_model_id)
-            if locked.replayed is not None:
-                return await self._replay(tx, recording, locked)
-            model = locked.model
+            model = await lock_model(tx, recording.self_model_id)
+            if new.idempotency_key:
+                replay = await self._replay(tx, recording)
+                if replay is not None:
+                    return replay
             target = await recording.find_target(tx)
-            revision = model.revision
+            revision = await tx.self_models.advance_revision(model.id, now)
             observation = Observation(
                 id=names.new_id(),
                 self_model_id=model.id,
@@ -344,14 +340,14 @@ class Recorder:
         return result
 
     @staticmethod
-    async def _replay(
-        tx: StoreTransaction, recording: _Recording[Target], locked: LockedForObservation
-    ) -> ObserveResult:
-        """The first result of a retried request."""
-        first = locked.replayed
-        assert first is not None
-        if locked.replayed_fingerprint != recording.fingerprint:
-            key = recording.observation.idempotency_key
+    async def _replay(tx: StoreTransaction, recording: _Recording[Target]) -> ObserveResult | None:
+        """The first result of a retried request, or None if the key is new."""
+        key = recording.observation.idempotency_key
+        found = await tx.observations.find_by_idempotency_key(recording.self_model_id, key)
+        if found is None:
+            return None
+        first, fingerprint = found
+        if fingerprint != recording.fingerprint:
             raise AlreadyExists(f"idempotency_key {key!r} was already used for a different request")
         changes = await tx.observations.changes_caused_by(first)
         alignment = await tx.self_models.alignment_as_of(first.self_model_id, first.create_time)
