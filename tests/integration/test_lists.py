@@ -154,7 +154,13 @@ def test_beliefs_written_between_pages_neither_repeat_nor_skip_items(
     stub: SelfModelServiceStub,
 ) -> None:
     model = create_model(stub)
-    hobbies = ["Collects stamps", "Plays the cello", "Grows tomatoes", "Rides a tandem", "Speaks Welsh"]
+    hobbies = [
+        "Collects stamps",
+        "Plays the cello",
+        "Grows tomatoes",
+        "Rides a tandem",
+        "Speaks Welsh",
+    ]
     for hobby in hobbies:
         observe(stub, model.name, (hobby, SUPPORTS, ""))
     later = iter(["Bakes sourdough bread", "Restores old radios", "Keeps honeybees"])
