@@ -11,13 +11,15 @@ PROTOS := $(wildcard protos/selfmodel/v1/*.proto)
 GEN_STAMP := selfmodel/.generated
 GRPCURL_VERSION := v1.9.3
 GRPCURL := $(CACHE)/tools/grpcurl-$(GRPCURL_VERSION)/grpcurl
+GHZ_VERSION := v0.121.0
+GHZ := $(CACHE)/tools/ghz-$(GHZ_VERSION)/ghz
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
-.PHONY: all install service protos launcher clients run test unit integration lint bench lock clean \
+.PHONY: all install service protos launcher clients run test unit integration lint bench load lock clean \
 	dev-data
 
 all: install
@@ -108,6 +110,14 @@ $(MEM0_VENV)/.complete: bench/mem0-requirements.txt
 bench: install $(MEM0_VENV)/.complete
 	"$(PY)" -m bench.side_by_side --mem0-python "$(MEM0_VENV)/bin/python"
 	"$(PY)" -m bench.inference_latency
+
+# ghz, the standard gRPC load tool, against an own Neo4j and service: 400 Observe calls
+# from 8 workers over 8 self-models (bench/load.py), bounded in calls and time.
+$(GHZ):
+	GOBIN="$(dir $@)" go install github.com/bojand/ghz/cmd/ghz@$(GHZ_VERSION)
+
+load: install $(GHZ)
+	"$(PY)" -m bench.load --ghz "$(GHZ)"
 
 # Re-resolve the newest allowed versions and write them to the lock.
 lock:

@@ -1,0 +1,96 @@
+"""Drives the service with ghz, the standard gRPC load tool, bounded in calls and time.
+
+    python -m bench.load --ghz PATH [--total 400] [--concurrency 8]
+
+Starts its own Neo4j and service on free loopback ports (authentication off), creates 8
+self-models, then has ghz send `--total` Observe calls (one new statement each, spread
+round-robin over the 8 models) from `--concurrency` workers, with the service's protos.
+Prints ghz's summary: throughput, latency percentiles and status codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import grpc
+
+from bench.side_by_side import Client
+from store.embedded_neo4j import EmbeddedNeo4j, free_port
+from tests.integration.service_process import ServiceProcess
+
+MODELS = 8
+PROTOS = Path(__file__).resolve().parents[1] / "protos"
+TIME_LIMIT_SECONDS = 300
+
+
+def requests(models: list[str]) -> list[dict[str, object]]:
+    """One Observe per model; ghz goes round-robin through them and numbers each call."""
+    return [
+        {
+            "self_model": model,
+            "observation": {"type": "OBSERVATION_TYPE_PREFERENCE", "content": "load"},
+            "beliefs": [
+                {
+                    "statement": "Prefers answers about load topic {{.RequestNumber}}",
+                    "stance": "STANCE_SUPPORTS",
+                }
+            ],
+        }
+        for model in models
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ghz", required=True, help="the ghz binary")
+    parser.add_argument("--total", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=8)
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="selfmodel-load-") as name:
+        workdir = Path(name)
+        with EmbeddedNeo4j(workdir / "neo4j", port=free_port()) as neo4j:
+            service = ServiceProcess(
+                neo4j.uri, workdir / "service.log", extra_env={"SELFMODEL_AUTH": "off"}
+            )
+            service.start()
+            try:
+                with grpc.insecure_channel(service.address) as channel:
+                    client = Client(channel)
+                    models = [client.model(f"load-{n}") for n in range(MODELS)]
+                data = workdir / "requests.json"
+                data.write_text(json.dumps(requests(models)))
+                done = subprocess.run(
+                    [
+                        arguments.ghz,
+                        "--insecure",
+                        "--import-paths",
+                        str(PROTOS),
+                        "--proto",
+                        str(PROTOS / "selfmodel/v1/self_model_service.proto"),
+                        "--call",
+                        "selfmodel.v1.SelfModelService/Observe",
+                        "--data-file",
+                        str(data),
+                        "--total",
+                        str(arguments.total),
+                        "--concurrency",
+                        str(arguments.concurrency),
+                        "--timeout",
+                        "30s",
+                        service.address,
+                    ],
+                    check=False,
+                    timeout=TIME_LIMIT_SECONDS,
+                )
+                return done.returncode
+            finally:
+                service.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
