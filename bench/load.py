@@ -19,9 +19,7 @@ from pathlib import Path
 
 import grpc
 
-from bench.side_by_side import Client
-from store.embedded_neo4j import EmbeddedNeo4j, free_port
-from tests.integration.service_process import ServiceProcess
+from bench.side_by_side import Client, running_service
 
 MODELS = 8
 PROTOS = Path(__file__).resolve().parents[1] / "protos"
@@ -53,43 +51,36 @@ def main() -> int:
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="selfmodel-load-") as name:
         workdir = Path(name)
-        with EmbeddedNeo4j(workdir / "neo4j", port=free_port()) as neo4j:
-            service = ServiceProcess(
-                neo4j.uri, workdir / "service.log", extra_env={"SELFMODEL_AUTH": "off"}
+        with running_service(workdir) as address:
+            with grpc.insecure_channel(address) as channel:
+                client = Client(channel)
+                models = [client.model(f"load-{n}") for n in range(MODELS)]
+            data = workdir / "requests.json"
+            data.write_text(json.dumps(requests(models)))
+            done = subprocess.run(
+                [
+                    arguments.ghz,
+                    "--insecure",
+                    "--import-paths",
+                    str(PROTOS),
+                    "--proto",
+                    str(PROTOS / "selfmodel/v1/self_model_service.proto"),
+                    "--call",
+                    "selfmodel.v1.SelfModelService/Observe",
+                    "--data-file",
+                    str(data),
+                    "--total",
+                    str(arguments.total),
+                    "--concurrency",
+                    str(arguments.concurrency),
+                    "--timeout",
+                    "30s",
+                    address,
+                ],
+                check=False,
+                timeout=TIME_LIMIT_SECONDS,
             )
-            service.start()
-            try:
-                with grpc.insecure_channel(service.address) as channel:
-                    client = Client(channel)
-                    models = [client.model(f"load-{n}") for n in range(MODELS)]
-                data = workdir / "requests.json"
-                data.write_text(json.dumps(requests(models)))
-                done = subprocess.run(
-                    [
-                        arguments.ghz,
-                        "--insecure",
-                        "--import-paths",
-                        str(PROTOS),
-                        "--proto",
-                        str(PROTOS / "selfmodel/v1/self_model_service.proto"),
-                        "--call",
-                        "selfmodel.v1.SelfModelService/Observe",
-                        "--data-file",
-                        str(data),
-                        "--total",
-                        str(arguments.total),
-                        "--concurrency",
-                        str(arguments.concurrency),
-                        "--timeout",
-                        "30s",
-                        service.address,
-                    ],
-                    check=False,
-                    timeout=TIME_LIMIT_SECONDS,
-                )
-                return done.returncode
-            finally:
-                service.stop()
+            return done.returncode
 
 
 if __name__ == "__main__":

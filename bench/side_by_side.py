@@ -20,10 +20,11 @@ ratios, then one JSON line with every figure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -70,44 +71,49 @@ class Client:
         return len(self._stub.GetSelfModel(request).beliefs)
 
 
-def selfmodel_figures(count: int, workdir: Path) -> dict[str, Any]:
+@contextlib.contextmanager
+def running_service(workdir: Path) -> Iterator[str]:
+    """An own Neo4j and service on free loopback ports, authentication off; yields the
+    service's address."""
     with EmbeddedNeo4j(workdir / "neo4j", port=free_port()) as neo4j:
         service = ServiceProcess(
             neo4j.uri, workdir / "service.log", extra_env={"SELFMODEL_AUTH": "off"}
         )
         service.start()
         try:
-            with grpc.insecure_channel(service.address) as channel:
-                client = Client(channel)
-                warm = client.model("warm-up")
-                # Neo4j's JIT and the service's caches warm up first: a service runs warm.
-                for n in range(WARM_UP):
-                    client.observe(warm, [f"Warm-up statement {n}"])
-                    client.read(warm)
-                one = client.model("one")
-                out: dict[str, Any] = {}
-                out["observe_1"] = timed(
-                    [partial(client.observe, one, [s]) for s in statements(count)]
-                )
-                out["beliefs_read"] = client.read(one)
-                out["get_self_model"] = timed([partial(client.read, one)] * 50)
-                eight = client.model("eight")
-                batches = [statements(8, offset) for offset in range(0, count, 8)][:25]
-                out["observe_8"] = timed([partial(client.observe, eight, b) for b in batches])
-                raw = client.model("raw")
-                out["observe_raw"] = timed(
-                    [partial(client.observe, raw, [], RAW.format(n)) for n in range(50)]
-                )
-                models = [client.model(f"concurrent-{n}") for n in range(8)]
-                for concurrency in (8, 32):
-                    work = [
-                        partial(client.observe, models[n % 8], [f"Concurrent {concurrency}-{n}"])
-                        for n in range(160)
-                    ]
-                    out[f"observes_per_second_{concurrency}"] = throughput(work, concurrency)
-                return out
+            yield service.address
         finally:
             service.stop()
+
+
+def selfmodel_figures(count: int, workdir: Path) -> dict[str, Any]:
+    with running_service(workdir) as address, grpc.insecure_channel(address) as channel:
+        client = Client(channel)
+        warm = client.model("warm-up")
+        # Neo4j's JIT and the service's caches warm up first: a service runs warm.
+        for n in range(WARM_UP):
+            client.observe(warm, [f"Warm-up statement {n}"])
+            client.read(warm)
+        one = client.model("one")
+        out: dict[str, Any] = {}
+        out["observe_1"] = timed([partial(client.observe, one, [s]) for s in statements(count)])
+        out["beliefs_read"] = client.read(one)
+        out["get_self_model"] = timed([partial(client.read, one)] * 50)
+        eight = client.model("eight")
+        batches = [statements(8, offset) for offset in range(0, count, 8)][:25]
+        out["observe_8"] = timed([partial(client.observe, eight, b) for b in batches])
+        raw = client.model("raw")
+        out["observe_raw"] = timed(
+            [partial(client.observe, raw, [], RAW.format(n)) for n in range(50)]
+        )
+        models = [client.model(f"concurrent-{n}") for n in range(8)]
+        for concurrency in (8, 32):
+            work = [
+                partial(client.observe, models[n % 8], [f"Concurrent {concurrency}-{n}"])
+                for n in range(160)
+            ]
+            out[f"observes_per_second_{concurrency}"] = throughput(work, concurrency)
+        return out
 
 
 def mem0_figures(python: str, count: int, workdir: Path) -> dict[str, Any] | None:

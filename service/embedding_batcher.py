@@ -46,8 +46,6 @@ class BatchingEmbedder:
         """Texts not yet sent to the model, in arrival order."""
         self._running: dict[str, asyncio.Future[Vector]] = {}
         self._timer: asyncio.Handle | None = None
-        self.model_calls = 0
-        """How many batches went to the model (for tests and metrics)."""
 
     async def embed(self, texts: Sequence[str]) -> list[Vector]:
         if not texts:
@@ -75,7 +73,6 @@ class BatchingEmbedder:
         texts = list(self._waiting)[: self._max_batch]
         for text in texts:
             self._running[text] = self._waiting.pop(text)
-        self.model_calls += 1
         done = asyncio.get_running_loop().run_in_executor(
             self._executor, self._embed_blocking, texts
         )

@@ -9,11 +9,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, LiteralString
 
 from service.domain.errors import InvalidArgument
 from service.domain.paging import Cursor
+from store.records import to_datetime
 
 
 class Kind(enum.Enum):
@@ -30,7 +31,6 @@ class Column:
 
 
 _INDEXES: tuple[LiteralString, ...] = ("0", "1", "2", "3")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def order_by(columns: Sequence[Column]) -> LiteralString:
@@ -83,6 +83,6 @@ def after_parameter(columns: Sequence[Column], cursor: Cursor | None) -> list[An
 
 def _time(micros: Any) -> datetime:
     try:
-        return _EPOCH + timedelta(microseconds=micros)
+        return to_datetime(micros)
     except OverflowError:
         raise InvalidArgument.of("page_token", "not a token this service issued") from None

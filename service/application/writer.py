@@ -32,8 +32,8 @@ class ChangeWriter:
         self.predictions: list[Prediction] = []
         self._latest: dict[str, Belief] = {}
         """Beliefs this observation wrote, as they stand now."""
-        self._created: dict[str, Candidate] = {}
-        """Beliefs this observation created, with their embeddings."""
+        self._created: dict[str, Vector] = {}
+        """The embeddings of the beliefs this observation created."""
 
     async def load_candidates(
         self, proposals: Sequence[tuple[BeliefProposal, Vector]]
@@ -54,8 +54,8 @@ class ChangeWriter:
         fresh = [Candidate(self._latest.get(c.belief.id, c.belief), c.embedding) for c in loaded]
         known = {c.belief.id for c in fresh}
         fresh.extend(
-            Candidate(self._latest[id_], c.embedding)
-            for id_, c in self._created.items()
+            Candidate(self._latest[id_], embedding)
+            for id_, embedding in self._created.items()
             if id_ not in known and self._latest[id_].context == context
         )
         return fresh
@@ -99,7 +99,7 @@ class ChangeWriter:
         )
         self._latest[belief.id] = belief
         if change.target is None and embedding is not None:
-            self._created[belief.id] = Candidate(belief, embedding)
+            self._created[belief.id] = embedding
         return belief
 
     async def link_correction(self, corrected_id: str, replacement_id: str) -> None:
