@@ -19,7 +19,7 @@ export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
-.PHONY: all install service protos launcher clients run test unit integration lint bench load lock clean \
+.PHONY: all install service protos launcher clients run test unit integration lint bench load scaling lock clean \
 	dev-data
 
 all: install
@@ -118,6 +118,11 @@ $(GHZ):
 
 load: install $(GHZ)
 	"$(PY)" -m bench.load --ghz "$(GHZ)"
+
+# Observe's latency as a model grows to 10,000 beliefs and its tenant to 100,000
+# (generated straight into an own Neo4j; bench/scaling.py).
+scaling: install
+	"$(PY)" -m bench.scaling
 
 # Re-resolve the newest allowed versions and write them to the lock.
 lock:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from service.application import EngineSettings
+from service.application.common import EngineSettings
 from service.domain.confidence import DEFAULT_WEIGHTS, EvidenceModel
 from service.observability import LOG_FORMATS, parse_listen
 from store.graph import Neo4jSettings

@@ -18,7 +18,8 @@ from grpc_reflection.v1alpha import reflection
 from selfmodel.v1 import self_model_service_pb2, self_model_service_pb2_grpc
 from service.api.calls import CallGate
 from service.api.self_model_servicer import SelfModelServicer
-from service.application import Dependencies, UseCases
+from service.application.common import Dependencies
+from service.application.use_cases import UseCases
 from service.auth import ApiKeyAuthenticator, Authenticator, FixedTenantAuthenticator
 from service.config import Settings
 from service.domain.merge import load_merge_models

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, LiteralString
 
 from neo4j.graph import Node
 
-from service.domain.beliefs import Candidate, LearnedFrom, PlannedChange
+from service.application.ports import CandidateProbe, CandidateSearch
+from service.domain.beliefs import Candidate, LearnedFrom
 from service.domain.learning import LearnedBelief
 from service.domain.model import (
     Belief,
@@ -19,11 +20,9 @@ from service.domain.model import (
     MergedStatement,
     Provenance,
     SelfModel,
-    Stance,
 )
 from service.domain.paging import Cursor
 from store import keyset
-from store.contexts import LINK_CONTEXT
 from store.keyset import Column, Kind
 from store.records import (
     epoch_micros,
@@ -38,18 +37,8 @@ from store.scoped import TenantScopedTransaction
 
 BELIEF_EMBEDDING_INDEX: Final[LiteralString] = "belief_embedding"
 
-# Relationship types cannot be parameters: one literal clause per stance.
-_EVIDENCE_EDGE: dict[Stance, LiteralString] = {
-    Stance.SUPPORTS: (
-        "CREATE (o)-[:SUPPORTS {weight: $weight, create_time: $now, reason: $reason}]->(b)\n"
-    ),
-    Stance.CONTRADICTS: (
-        "CREATE (o)-[:CONTRADICTS {weight: $weight, create_time: $now, reason: $reason}]->(b)\n"
-    ),
-}
 
-
-def _belief_properties(node: LiteralString) -> LiteralString:
+def belief_properties(node: LiteralString) -> LiteralString:
     """The properties of belief `node` that reads need: not its embedding (~3 KiB), and
     its times as microseconds since the epoch (`epoch_micros`), which the driver decodes
     ten times faster than temporal values."""
@@ -67,15 +56,7 @@ def _belief_properties(node: LiteralString) -> LiteralString:
     )
 
 
-_BELIEF: LiteralString = _belief_properties("b") + " AS b"
-
-_VERSION_PROPERTIES: LiteralString = """{
-  id: $version_id, tenant: $tenant, self_model_id: b.self_model_id, belief_id: b.id,
-  version: $version, statement: $statement, confidence: $confidence, evidence: $evidence,
-  context: $context, state: $state, change_kind: $change_kind,
-  merged_statement: $merged_statement, valid_from: $now, observation_id: $observation_id,
-  previous_confidence: $previous_confidence, reason: $reason, change_index: $change_index
-}"""
+_BELIEF: LiteralString = belief_properties("b") + " AS b"
 
 # Filters `b` (a Belief) and `v` (the version to show) by the read's context and floor.
 _VISIBLE: LiteralString = """
@@ -100,31 +81,75 @@ BELIEF_ORDERS: Final[dict[BeliefOrder, tuple[Column, ...]]] = {
 _VERSIONS: tuple[Column, ...] = (Column("v.version", descending=True, kind=Kind.NUMBER),)
 
 
-@dataclass(frozen=True)
-class ChangeIds:
-    """Ids minted for the nodes one change may create."""
+# Neo4j's vector index spans all models and cannot filter first, so it is searched
+# `$depth` deep and filtered to the model; beliefs with the probe's statement key are
+# added. Yields `found`: per probe, {position, own, searched, same_key}.
+MERGE_CANDIDATES: Final[LiteralString] = (
+    """
+CALL () {
+  UNWIND range(0, size($probes) - 1) AS position
+  WITH position, $probes[position] AS probe
+  CALL (probe) {
+    CALL db.index.vector.queryNodes('"""
+    + BELIEF_EMBEDDING_INDEX
+    + """', $depth, probe.embedding)
+    YIELD node, score
+    WITH collect(CASE WHEN node.self_model_id = $self_model_id
+                       AND node.tenant = $tenant
+                       AND node.context = probe.context THEN node END)[..$limit]
+         AS own,
+         count(*) AS searched
+    RETURN own, searched
+  }
+  CALL (probe) {
+    OPTIONAL MATCH (b:Belief {self_model_id: $self_model_id,
+                              statement_key: probe.statement_key})
+    WHERE b.context = probe.context AND b.tenant = $tenant
+    RETURN collect(b) AS same_key
+  }
+  RETURN collect({position: position, own: own, searched: searched, same_key: same_key})
+         AS found
+}
+"""
+)
 
-    belief_id: str
-    version_id: str
-    context_id: str
+
+# The beliefs of model `m` that follow an inventory entry, as `learned` (see `to_learned`).
+LEARNED: Final[LiteralString] = (
+    """
+CALL (m) {
+  MATCH (m)-[:HOLDS]->(b:Belief)
+  WHERE b.inventory_key IS NOT NULL
+  RETURN collect({belief: """
+    + belief_properties("b")
+    + """, key: b.inventory_key, favors_statement: b.inventory_favors_statement}) AS learned
+}
+"""
+)
 
 
-@dataclass(frozen=True)
-class CandidateProbe:
-    """What a proposal looks for among the model's beliefs."""
+def to_learned(found: Sequence[dict[str, Any]]) -> list[LearnedBelief]:
+    return [
+        LearnedBelief(
+            to_belief(item["belief"]), LearnedFrom(item["key"], bool(item["favors_statement"]))
+        )
+        for item in found
+    ]
 
-    key: str
-    """The proposal's statement key."""
-    context: str
-    embedding: Sequence[float]
 
-
-@dataclass(frozen=True)
-class CandidateSearch:
-    """How many merge candidates to consider, and how deep to search the vector index."""
-
-    limit: int = 32
-    index_depth: int = 256
+def candidate_parameters(
+    self_model_id: str, probes: Sequence[CandidateProbe], search: CandidateSearch
+) -> dict[str, Any]:
+    """The parameters `MERGE_CANDIDATES` reads."""
+    return {
+        "probes": [
+            {"embedding": list(p.embedding), "context": p.context, "statement_key": p.key}
+            for p in probes
+        ],
+        "depth": search.index_depth,
+        "self_model_id": self_model_id,
+        "limit": search.limit,
+    }
 
 
 class BeliefRepository:
@@ -206,7 +231,7 @@ class BeliefRepository:
             + keyset.order_by(BELIEF_ORDERS[BeliefOrder.CONFIDENCE_DESC])
             + """
               RETURN collect("""
-            + _belief_properties("b")
+            + belief_properties("b")
             + """) AS beliefs
             }
             RETURN m, beliefs
@@ -250,116 +275,77 @@ class BeliefRepository:
     async def learned(self, self_model_id: str) -> list[LearnedBelief]:
         """The model's beliefs that follow an inventory entry."""
         result = await self._tx.run(
-            """
-            MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})-[:HOLDS]->(b:Belief)
-            WHERE b.inventory_key IS NOT NULL
-            RETURN """
-            + _BELIEF
-            + ", b.inventory_key AS key, b.inventory_favors_statement AS favors_statement",
+            "MATCH (m:SelfModel {id: $self_model_id, tenant: $tenant}) "
+            + LEARNED
+            + " RETURN learned",
             self_model_id=self_model_id,
         )
-        return [
-            LearnedBelief(
-                to_belief(record["b"]),
-                LearnedFrom(record["key"], bool(record["favors_statement"])),
-            )
-            async for record in result
-        ]
+        record = await result.single()
+        return [] if record is None else to_learned(record["learned"])
 
     async def unlearned_with_statement(
-        self, self_model_id: str, context: str, statement_keys: Sequence[str]
+        self, self_model_id: str, contexts: Sequence[str], statement_keys: Sequence[str]
     ) -> list[Belief]:
-        """Beliefs of the model in `context` with one of these statement keys that follow no
-        inventory entry (a caller proposed them)."""
+        """Beliefs of the model in one of `contexts` with one of these statement keys that
+        follow no inventory entry (a caller proposed them)."""
         result = await self._tx.run(
             """
             MATCH (b:Belief {self_model_id: $self_model_id})
-            WHERE b.statement_key IN $statement_keys AND b.context = $context
+            WHERE b.statement_key IN $statement_keys AND b.context IN $contexts
               AND b.tenant = $tenant AND b.inventory_key IS NULL
             RETURN """
             + _BELIEF,
             self_model_id=self_model_id,
-            context=context,
+            contexts=list(contexts),
             statement_keys=list(statement_keys),
         )
         return [to_belief(record["b"]) async for record in result]
-
-    async def link_to_entry(self, belief_id: str, learned: LearnedFrom) -> None:
-        """Makes an existing belief follow an inventory entry."""
-        await self._tx.run(
-            """
-            MATCH (m:SelfModel)-[:HOLDS]->(b:Belief {id: $belief_id, tenant: $tenant})
-            MERGE (e:InventoryEntry {tenant: $tenant, scope: m.scope, key: $key})
-            MERGE (b)-[:LEARNED_FROM]->(e)
-            SET b.inventory_key = $key, b.inventory_favors_statement = $favors_statement
-            """,
-            belief_id=belief_id,
-            key=learned.key,
-            favors_statement=learned.favors_statement,
-        )
 
     async def merge_candidates(
         self, self_model_id: str, probes: Sequence[CandidateProbe], search: CandidateSearch
     ) -> list[list[Candidate]]:
         """For each probe, the model's beliefs in its context nearest to its embedding, and
-        any with its statement key: one query for all of them.
-
-        Neo4j's vector index spans all models and cannot filter first, so it is searched
-        `index_depth` deep and filtered to the model. When the search came back full and
-        still found fewer than `limit` of this model's beliefs, others may lie deeper: the
-        model's beliefs are then scored exhaustively (bounded by the size of one model).
-        """
+        any with its statement key: one query for all of them (see `MERGE_CANDIDATES`)."""
         if not probes:
             return []
         result = await self._tx.run(
-            """
-            UNWIND range(0, size($probes) - 1) AS position
-            WITH position, $probes[position] AS probe
-            CALL (probe) {
-              CALL db.index.vector.queryNodes('"""
-            + BELIEF_EMBEDDING_INDEX
-            + """', $depth, probe.embedding)
-              YIELD node, score
-              WITH collect(CASE WHEN node.self_model_id = $self_model_id
-                                 AND node.tenant = $tenant
-                                 AND node.context = probe.context THEN node END)[..$limit]
-                   AS own,
-                   count(*) AS searched
-              RETURN own, searched
-            }
-            CALL (probe) {
-              OPTIONAL MATCH (b:Belief {self_model_id: $self_model_id,
-                                        statement_key: probe.statement_key})
-              WHERE b.context = probe.context AND b.tenant = $tenant
-              RETURN collect(b) AS same_key
-            }
-            RETURN position, own, searched, same_key ORDER BY position
-            """,
-            probes=[
-                {"embedding": list(p.embedding), "context": p.context, "statement_key": p.key}
-                for p in probes
-            ],
-            depth=search.index_depth,
-            self_model_id=self_model_id,
-            limit=search.limit,
+            MERGE_CANDIDATES + " RETURN found",
+            **candidate_parameters(self_model_id, probes, search),
         )
-        found = []
-        async for record in result:
-            probe = probes[record["position"]]
-            nodes = list(record["own"])
-            if record["searched"] >= search.index_depth and len(nodes) < search.limit:
+        record = await result.single(strict=True)
+        return await self.candidates_found(record["found"], self_model_id, probes, search)
+
+    async def candidates_found(
+        self,
+        found: Sequence[dict[str, Any]],
+        self_model_id: str,
+        probes: Sequence[CandidateProbe],
+        search: CandidateSearch,
+    ) -> list[list[Candidate]]:
+        """The candidates of each probe from what `MERGE_CANDIDATES` found.
+
+        When the index search came back full and still found fewer than `limit` of this
+        model's beliefs, others may lie deeper: the model's beliefs are then scored
+        exhaustively (one more query, bounded by the size of one model).
+        """
+        by_position = {item["position"]: item for item in found}
+        candidates = []
+        for position, probe in enumerate(probes):
+            item = by_position[position]
+            nodes = list(item["own"])
+            if item["searched"] >= search.index_depth and len(nodes) < search.limit:
                 nodes = await self._nearest_exhaustively(
                     self_model_id, probe.context, probe.embedding, search
                 )
-            nodes.extend(record["same_key"])
+            nodes.extend(item["same_key"])
             unique = {node["id"]: node for node in nodes}
-            found.append(
+            candidates.append(
                 [
                     Candidate(belief=to_belief(node), embedding=list(node["embedding"]))
                     for node in unique.values()
                 ]
             )
-        return found
+        return candidates
 
     async def _nearest_exhaustively(
         self,
@@ -382,137 +368,6 @@ class BeliefRepository:
             limit=search.limit,
         )
         return [record["b"] async for record in result]
-
-    async def create(
-        self,
-        change: PlannedChange,
-        *,
-        self_model_id: str,
-        statement_key: str,
-        embedding: Sequence[float],
-        observation_id: str,
-        ids: ChangeIds,
-        change_index: int,
-        now: datetime,
-    ) -> Belief:
-        """A new belief with its first version, its evidence and its embedding."""
-        query: LiteralString = (
-            """
-            MATCH (m:SelfModel {id: $self_model_id, tenant: $tenant})
-            MATCH (o:Observation {id: $observation_id, tenant: $tenant})
-            CREATE (m)-[:HOLDS]->(b:Belief {
-              id: $belief_id, tenant: $tenant, self_model_id: $self_model_id,
-              statement: $statement, statement_key: $statement_key, context: $context,
-              confidence: $confidence, evidence: $evidence, evidence_time: $now,
-              state: $state, change_kind: $change_kind, version: $version,
-              create_time: $now, update_time: $now
-            })
-            CREATE (b)-[:HAS_VERSION]->(v:BeliefVersion """
-            + _VERSION_PROPERTIES
-            + """)
-            CREATE (v)-[:CAUSED_BY]->(o)
-            """
-            + _evidence_edge(change)
-            + _LEARNED_FROM
-            + """
-            WITH m, b AS n
-            CALL db.create.setNodeVectorProperty(n, 'embedding', $embedding)
-            """
-            + LINK_CONTEXT
-            + "WITH n AS b RETURN "
-            + _BELIEF
-        )
-        result = await self._tx.run(
-            query,
-            self_model_id=self_model_id,
-            observation_id=observation_id,
-            belief_id=ids.belief_id,
-            version_id=ids.version_id,
-            context_id=ids.context_id,
-            statement_key=statement_key,
-            embedding=list(embedding),
-            change_index=change_index,
-            now=now,
-            **_change_parameters(change),
-        )
-        record = await result.single(strict=True)
-        await self._link_conflicts(ids.belief_id, change.conflicts_with, now)
-        return to_belief(record["b"])
-
-    async def add_version(
-        self,
-        change: PlannedChange,
-        target: Belief,
-        *,
-        observation_id: str,
-        version_id: str,
-        change_index: int,
-        now: datetime,
-        statement_key: str | None = None,
-        embedding: Sequence[float] | None = None,
-    ) -> Belief:
-        """Appends a version to `target` and moves its current state; older versions stay.
-
-        A change of statement (an inventory belief restated) also needs its new
-        `statement_key` and `embedding`.
-        """
-        query: LiteralString = (
-            """
-            MATCH (b:Belief {id: $belief_id, tenant: $tenant})
-                  -[:HAS_VERSION]->(previous:BeliefVersion)
-            WHERE previous.version = b.version
-            MATCH (o:Observation {id: $observation_id, tenant: $tenant})
-            SET b.confidence = $confidence, b.version = $version, b.update_time = $now,
-                b.evidence = $evidence, b.evidence_time = $now, b.change_kind = $change_kind,
-                b.state = $state, b.statement = $statement,
-                b.statement_key = coalesce($statement_key, b.statement_key),
-                b.inventory_favors_statement = coalesce(
-                  $favors_statement, b.inventory_favors_statement)
-            CREATE (b)-[:HAS_VERSION]->(v:BeliefVersion """
-            + _VERSION_PROPERTIES
-            + """)-[:PREVIOUS_VERSION]->(previous)
-            CREATE (v)-[:CAUSED_BY]->(o)
-            """
-            + _evidence_edge(change)
-            + """
-            WITH b
-            CALL (b) {
-              WITH b WHERE $embedding IS NOT NULL
-              CALL db.create.setNodeVectorProperty(b, 'embedding', $embedding)
-            }
-            RETURN """
-            + _BELIEF
-        )
-        result = await self._tx.run(
-            query,
-            belief_id=target.id,
-            observation_id=observation_id,
-            version_id=version_id,
-            change_index=change_index,
-            now=now,
-            statement_key=statement_key,
-            embedding=None if embedding is None else list(embedding),
-            **_change_parameters(change),
-        )
-        record = await result.single(strict=True)
-        await self._link_conflicts(target.id, change.conflicts_with, now)
-        return to_belief(record["b"])
-
-    async def _link_conflicts(self, belief_id: str, others: Sequence[str], now: datetime) -> None:
-        if not others:
-            return
-        await self._tx.run(
-            """
-            MATCH (b:Belief {id: $belief_id, tenant: $tenant})
-            UNWIND $others AS other_id
-            MATCH (other:Belief {id: other_id, tenant: $tenant})
-            WHERE NOT (other)-[:CONFLICTS_WITH]-(b)
-            CREATE (b)-[:CONFLICTS_WITH {create_time: $now}]->(other)
-            """,
-            belief_id=belief_id,
-            others=list(others),
-            now=now,
-        )
 
     async def versions(
         self, self_model_id: str, belief_id: str, *, after: Cursor | None, limit: int
@@ -563,21 +418,21 @@ class BeliefRepository:
               OPTIONAL MATCH (b)-[:CONFLICTS_WITH]-(other:Belief)
               WITH other ORDER BY other.create_time
               RETURN collect("""
-            + _belief_properties("other")
+            + belief_properties("other")
             + """) AS conflicts
             }
             CALL (b) {
               OPTIONAL MATCH (b)-[c:CORRECTED_TO]->(other:Belief)
               WITH other ORDER BY c.create_time
               RETURN collect("""
-            + _belief_properties("other")
+            + belief_properties("other")
             + """) AS corrected_to
             }
             CALL (b) {
               OPTIONAL MATCH (other:Belief)-[c:CORRECTED_TO]->(b)
               WITH other ORDER BY c.create_time
               RETURN collect("""
-            + _belief_properties("other")
+            + belief_properties("other")
             + """) AS corrected_from
             }
             RETURN """
@@ -615,20 +470,6 @@ class BeliefRepository:
             corrected_from=tuple(to_belief(node) for node in record["corrected_from"]),
         )
 
-    async def link_correction(self, corrected_id: str, replacement_id: str, now: datetime) -> None:
-        """Records that the user corrected one belief into another (both keep their history)."""
-        await self._tx.run(
-            """
-            MATCH (old:Belief {id: $corrected_id, tenant: $tenant})
-            MATCH (new:Belief {id: $replacement_id, tenant: $tenant})
-            WHERE old <> new
-            CREATE (old)-[:CORRECTED_TO {create_time: $now}]->(new)
-            """,
-            corrected_id=corrected_id,
-            replacement_id=replacement_id,
-            now=now,
-        )
-
     async def all_versions(self, self_model_id: str) -> list[BeliefVersion]:
         """Every version of every belief of the model: by belief, newest first."""
         result = await self._tx.run(
@@ -645,36 +486,3 @@ class BeliefRepository:
             to_belief_version(record["v"], self_model_id, record["valid_to"])
             async for record in result
         ]
-
-
-def _evidence_edge(change: PlannedChange) -> LiteralString:
-    return _EVIDENCE_EDGE[change.stance] if change.evidence_edge else ""
-
-
-# Links a new belief `b` to the inventory entry it follows ($entry_key null: none).
-_LEARNED_FROM: LiteralString = """
-FOREACH (key IN CASE WHEN $entry_key IS NULL THEN [] ELSE [$entry_key] END |
-  MERGE (e:InventoryEntry {tenant: $tenant, scope: m.scope, key: key})
-  CREATE (b)-[:LEARNED_FROM]->(e)
-  SET b.inventory_key = key, b.inventory_favors_statement = $favors_statement
-)
-"""
-
-
-def _change_parameters(change: PlannedChange) -> dict[str, Any]:
-    learned = change.learned_from
-    return {
-        "entry_key": None if learned is None else learned.key,
-        "favors_statement": None if learned is None else learned.favors_statement,
-        "statement": change.statement,
-        "context": change.context,
-        "confidence": change.confidence,
-        "evidence": change.evidence.weight,
-        "version": change.version,
-        "change_kind": change.kind.value,
-        "merged_statement": change.merged_statement,
-        "weight": change.weight,
-        "state": change.state.value,
-        "previous_confidence": change.previous_confidence,
-        "reason": change.reason,
-    }

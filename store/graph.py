@@ -26,6 +26,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from service.application.ports import RecordingTransaction
 from service.domain.errors import Aborted, StoreUnavailable
 from store.scoped import TenantScopedTransaction
 from store.transaction import StoreTransaction
@@ -99,6 +100,14 @@ class GraphStore:
         must have no effects outside the transaction.
         """
         return await self.write_raw(self._bind(tenant, work))
+
+    async def record(self, tenant: str, work: Callable[[RecordingTransaction], Awaitable[T]]) -> T:
+        """`RecordingStore.record`: `work` loads and writes through `Neo4jRecording`."""
+
+        async def on_store(tx: StoreTransaction) -> T:
+            return await work(tx.recording)
+
+        return await self.write(tenant, on_store)
 
     async def run_schema(self, statements: tuple[LiteralString, ...]) -> None:
         """Runs schema statements, each in its own auto-commit transaction (Neo4j requires it)."""

@@ -26,13 +26,23 @@ INVENTORY_SCHEMA: Final[tuple[LiteralString, ...]] = (
 )
 
 
-def _inventory(node: Any) -> BeliefInventory:
+def to_inventory(node: Any) -> BeliefInventory:
     return BeliefInventory(
         scope=node["scope"],
         entries=tuple(entries_from_document(json.loads(node["document"]))),
         revision=node["revision"],
         create_time=to_datetime(node["create_time"]),
     )
+
+
+# The newest stored revision of the inventory of model `m`'s scope, as `inventory` (null
+# when the scope has none).
+LATEST_INVENTORY: Final[LiteralString] = """
+CALL (m) {
+  OPTIONAL MATCH (i:BeliefInventory {tenant: $tenant, scope: m.scope})
+  RETURN i AS inventory ORDER BY i.revision DESC LIMIT 1
+}
+"""
 
 
 class InventoryRepository:
@@ -58,7 +68,7 @@ class InventoryRepository:
             scope=scope,
         )
         record = await result.single()
-        return None if record is None else _inventory(record["i"])
+        return None if record is None else to_inventory(record["i"])
 
     async def revision(self, scope: str, revision: int) -> BeliefInventory | None:
         result = await self._tx.run(
@@ -68,7 +78,7 @@ class InventoryRepository:
             revision=revision,
         )
         record = await result.single()
-        return None if record is None else _inventory(record["i"])
+        return None if record is None else to_inventory(record["i"])
 
     async def revisions(
         self, scope: str, *, before: int | None, limit: int
@@ -84,7 +94,7 @@ class InventoryRepository:
             before=before,
             limit=limit,
         )
-        return [_inventory(record["i"]) async for record in result]
+        return [to_inventory(record["i"]) async for record in result]
 
     async def create(self, inventory: BeliefInventory, now: datetime) -> None:
         """Writes `inventory` as a new revision and brings the entry nodes up to date."""

@@ -9,7 +9,6 @@ from neo4j.graph import Node
 from service.domain.model import Belief, BeliefChange, ChangeKind, Observation
 from service.domain.paging import Cursor
 from store import keyset
-from store.contexts import LINK_CONTEXT
 from store.keyset import Column, Kind
 from store.records import to_belief_as_of, to_observation
 from store.scoped import TenantScopedTransaction
@@ -25,55 +24,6 @@ OBSERVATION_ORDER: Final[tuple[Column, ...]] = (
 class ObservationRepository:
     def __init__(self, tx: TenantScopedTransaction) -> None:
         self._tx = tx
-
-    async def create(
-        self, observation: Observation, *, fingerprint: str, new_context_id: str
-    ) -> None:
-        """Records the observation; `fingerprint` identifies the request for idempotent retries."""
-        await self._tx.run(
-            """
-            MATCH (m:SelfModel {id: $self_model_id, tenant: $tenant})
-            CREATE (m)-[:OBSERVED]->(n:Observation {
-              id: $id, tenant: $tenant, self_model_id: $self_model_id, type: $type,
-              content: $content, context: $context, occur_time: $occur_time,
-              create_time: $create_time, revision: $revision, fingerprint: $fingerprint
-            })
-            // No key is stored as no property, so the uniqueness constraint ignores it.
-            SET n.idempotency_key = CASE WHEN $idempotency_key = '' THEN NULL
-                                         ELSE $idempotency_key END
-            """
-            + LINK_CONTEXT,
-            id=observation.id,
-            self_model_id=observation.self_model_id,
-            type=observation.type.value,
-            content=observation.content,
-            context=observation.context,
-            context_id=new_context_id,
-            occur_time=observation.occur_time,
-            idempotency_key=observation.idempotency_key,
-            create_time=observation.create_time,
-            revision=observation.revision,
-            fingerprint=fingerprint,
-        )
-
-    async def find_by_idempotency_key(
-        self, self_model_id: str, idempotency_key: str
-    ) -> tuple[Observation, str] | None:
-        """The observation recorded with this key in this model, and its request fingerprint."""
-        result = await self._tx.run(
-            """
-            MATCH (o:Observation {self_model_id: $self_model_id,
-                                  idempotency_key: $idempotency_key, tenant: $tenant})
-            RETURN o
-            """,
-            self_model_id=self_model_id,
-            idempotency_key=idempotency_key,
-        )
-        record = await result.single()
-        if record is None:
-            return None
-        node: Node = record["o"]
-        return to_observation(node), node.get("fingerprint", "")
 
     async def page(
         self, self_model_id: str, *, context: str | None, after: Cursor | None, limit: int

@@ -94,66 +94,6 @@ class SelfModelRepository:
         )
         return [to_self_model(record["m"]) async for record in result]
 
-    async def lock(self, self_model_id: str) -> SelfModel | None:
-        """Write-locks the model until the transaction ends, changing nothing.
-
-        Every change to a model's beliefs takes this lock first, so concurrent observations
-        of one user apply one after another and see each other's beliefs. (Setting and
-        removing a property is Neo4j's documented way to take a node's write lock.)
-        """
-        result = await self._tx.run(
-            """
-            MATCH (m:SelfModel {id: $id, tenant: $tenant})
-            SET m._lock = true REMOVE m._lock
-            RETURN m
-            """,
-            id=self_model_id,
-        )
-        record = await result.single()
-        return None if record is None else to_self_model(record["m"])
-
-    async def advance_revision(self, self_model_id: str, now: datetime) -> int:
-        """Counts one more committed observation; returns the model's new revision."""
-        result = await self._tx.run(
-            """
-            MATCH (m:SelfModel {id: $id, tenant: $tenant})
-            SET m.revision = coalesce(m.revision, 0) + 1, m.update_time = $now
-            RETURN m.revision AS revision
-            """,
-            id=self_model_id,
-            now=now,
-        )
-        record = await result.single(strict=True)
-        return int(record["revision"])
-
-    async def record_alignment(
-        self,
-        self_model_id: str,
-        *,
-        score: float,
-        observation_id: str,
-        version_id: str,
-        now: datetime,
-    ) -> None:
-        """Moves the alignment score and appends the version that says why."""
-        await self._tx.run(
-            """
-            MATCH (m:SelfModel {id: $id, tenant: $tenant})
-            SET m.alignment_score = $score,
-                m.alignment_version = coalesce(m.alignment_version, 0) + 1
-            CREATE (m)-[:HAS_ALIGNMENT_VERSION]->(:AlignmentVersion {
-              id: $version_id, tenant: $tenant, self_model_id: $id,
-              version: m.alignment_version, score: $score, valid_from: $now,
-              observation_id: $observation_id
-            })
-            """,
-            id=self_model_id,
-            score=score,
-            observation_id=observation_id,
-            version_id=version_id,
-            now=now,
-        )
-
     async def alignment_as_of(self, self_model_id: str, when: datetime) -> float | None:
         """The alignment score at `when`; None if it had not moved yet."""
         result = await self._tx.run(

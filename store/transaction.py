@@ -5,6 +5,7 @@ from __future__ import annotations
 from store.beliefs import BeliefRepository
 from store.inventories import InventoryRepository
 from store.observations import ObservationRepository
+from store.recording import Neo4jRecording
 from store.scoped import TenantScopedTransaction
 from store.self_models import SelfModelRepository
 
@@ -18,3 +19,4 @@ class StoreTransaction:
         self.observations = ObservationRepository(tx)
         self.beliefs = BeliefRepository(tx)
         self.inventories = InventoryRepository(tx)
+        self.recording = Neo4jRecording(tx)

@@ -17,7 +17,10 @@ from selfmodel.v1 import (
 )
 from service.api import convert, convert_inventory
 from service.api.calls import CallGate, server_stream, unary
-from service.application import BeliefListing, BeliefRead, SelfModelRef, UseCases
+from service.application.common import SelfModelRef
+from service.application.lifecycle import BeliefRead
+from service.application.reading import BeliefListing
+from service.application.use_cases import UseCases
 from service.domain import names
 from service.domain.model import BeliefProposal, Stance
 

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
+from service.application.ports import CandidateSearch
 from service.domain import names
 from service.domain.confidence import EvidenceModel
 from service.domain.errors import FailedPrecondition, NotFound
 from service.domain.model import SelfModel
 from service.embeddings import Embedder
-from store.beliefs import CandidateSearch
 from store.graph import GraphStore
 from store.transaction import StoreTransaction
 
@@ -69,14 +69,6 @@ async def find_model(tx: StoreTransaction, ref: SelfModelRef) -> SelfModel:
         )
         if model is None:
             raise NotFound(f"self-model of user {ref.external_user_id!r} in scope {ref.scope!r}")
-    return model
-
-
-async def lock_model(tx: StoreTransaction, self_model_id: str) -> SelfModel:
-    """Write-locks the model for a change; NOT_FOUND or FAILED_PRECONDITION as find_model."""
-    model = await tx.self_models.lock(self_model_id)
-    if model is None:
-        await raise_missing(tx, self_model_id)
     return model
 
 

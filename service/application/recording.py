@@ -1,7 +1,8 @@
 """Use cases that record what the user did or said, and change beliefs because of it.
 
-Observe, AssertBelief, RetractBelief and CorrectBelief each record one observation and all
-the belief changes it causes in one transaction, under the self-model's write lock. A
+Observe, AssertBelief, RetractBelief and CorrectBelief each run as one unit of work under
+the self-model's write lock: one load (`RecordingRead`), planning in memory with the pure
+domain (`WritePlan`), one write (`ObservationWrite`); all of it commits or none of it. A
 retry with the same idempotency key returns the first result and changes nothing.
 """
 
@@ -9,17 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
-from service.application.common import Dependencies, lock_model
+from service.application.common import Clock, EngineSettings
 from service.application.feed import ChangeFeed
 from service.application.inventories import InventoryIndexes
 from service.application.learning import learn
-from service.application.writer import ChangeWriter
+from service.application.ports import (
+    CandidateProbe,
+    FirstRecording,
+    RecordingRead,
+    RecordingState,
+    RecordingStore,
+    RecordingTransaction,
+)
 from service.domain import names, validation
-from service.domain.alignment import NEUTRAL_ALIGNMENT, updated_alignment
+from service.domain.alignment import NEUTRAL_ALIGNMENT
 from service.domain.beliefs import (
     Candidate,
     ObservationFacts,
@@ -45,33 +52,45 @@ from service.domain.model import (
     ObserveResult,
     Stance,
 )
-from service.embeddings import Vector
-from store.transaction import StoreTransaction
-
-Target = TypeVar("Target")
+from service.domain.recording import WritePlan
+from service.embeddings import Embedder, Vector
 
 
 @dataclass(frozen=True)
-class _Recording(Generic[Target]):
+class Planning:
+    """What planning an observation's belief changes works with."""
+
+    tx: RecordingTransaction
+    """For the few reads that can only follow the load (nothing is written through it)."""
+    state: RecordingState
+    plan: WritePlan
+    facts: ObservationFacts
+    belief: Belief | None
+    """The belief a retraction or correction is about, as loaded and checked."""
+
+
+PlanChanges = Callable[[Planning], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class _Recording:
     """One observation to record: on which model, what it says, and what it changes."""
 
-    self_model_id: str
+    read: RecordingRead
     observation: NewObservation
     fingerprint: str
-    find_target: Callable[[StoreTransaction], Awaitable[Target]]
-    """Runs under the lock before anything is written (e.g. finds and checks a belief)."""
-    content_for: Callable[[Target], str]
-    """The observation's content, once the target is known."""
-    apply: Callable[[ChangeWriter, Target, ObservationFacts], Awaitable[None]]
+    plan_changes: PlanChanges
+    belief_name: str = ""
+    """The belief the recording is about (`read.belief_id`), for errors."""
+    check_belief: Callable[[Belief], None] = lambda _: None
+    """Refuses a change the belief's state does not allow."""
+    content_for: Callable[[Belief | None], str] | None = None
+    """The observation's content, once the belief is known (default: as submitted)."""
 
 
 def _fingerprint(*parts: object) -> str:
     """Identifies a request, so a reused idempotency key with other content is refused."""
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-
-
-async def _no_target(tx: StoreTransaction) -> None:
-    return None
 
 
 def _check_etag(belief: Belief, etag: str) -> None:
@@ -81,16 +100,26 @@ def _check_etag(belief: Belief, etag: str) -> None:
         )
 
 
+def _probes(pairs: Sequence[tuple[BeliefProposal, Vector]]) -> tuple[CandidateProbe, ...]:
+    return tuple(CandidateProbe(statement_key(p.statement), p.context, e) for p, e in pairs)
+
+
 class Recorder:
     def __init__(
-        self, dependencies: Dependencies, feed: ChangeFeed, indexes: InventoryIndexes
+        self,
+        store: RecordingStore,
+        embedder: Embedder,
+        settings: EngineSettings,
+        clock: Clock,
+        feed: ChangeFeed,
+        indexes: InventoryIndexes,
     ) -> None:
-        self._indexes = indexes
-        self._store = dependencies.store
-        self._embedder = dependencies.embedder
-        self._settings = dependencies.settings
-        self._clock = dependencies.clock
+        self._store = store
+        self._embedder = embedder
+        self._settings = settings
+        self._clock = clock
         self._feed = feed
+        self._indexes = indexes
 
     async def observe(
         self,
@@ -103,18 +132,24 @@ class Recorder:
         *embeddings, observed = await self._embedder.embed(
             [p.statement for p in proposals] + [observation.content]
         )
+        pairs = list(zip(proposals, embeddings, strict=True))
 
-        async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
-            pairs = list(zip(proposals, embeddings, strict=True))
-            loaded = await writer.load_candidates(pairs)
-            for (proposal, embedding), candidates in zip(pairs, loaded, strict=True):
-                await self._propose(writer, proposal, embedding, candidates, facts)
-            await learn(writer, facts, observed, self._indexes, self._settings.evidence)
+        async def plan_changes(p: Planning) -> None:
+            for (proposal, embedding), loaded in zip(pairs, p.state.candidates, strict=True):
+                self._propose(p.plan, proposal, embedding, loaded, p.facts)
+            await learn(
+                p.tx, p.state, p.plan, p.facts, observed, self._indexes, self._settings.evidence
+            )
 
         return await self._record(
             tenant,
             _Recording(
-                self_model_id=self_model_id,
+                read=RecordingRead(
+                    self_model_id,
+                    idempotency_key=observation.idempotency_key,
+                    probes=_probes(pairs),
+                    search=self._settings.candidates,
+                ),
                 observation=observation,
                 fingerprint=_fingerprint(
                     "observe",
@@ -124,9 +159,7 @@ class Recorder:
                     observation.occur_time,
                     [(p.statement, p.stance.value, p.context) for p in proposals],
                 ),
-                find_target=_no_target,
-                content_for=lambda _: observation.content,
-                apply=apply,
+                plan_changes=plan_changes,
             ),
         )
 
@@ -145,22 +178,24 @@ class Recorder:
             statement=proposal.statement,
             context=proposal.context,
         )
-        observation = self._user_statement(content or proposal.statement, idempotency_key)
         [embedding] = await self._embedder.embed([proposal.statement])
 
-        async def apply(writer: ChangeWriter, _: None, facts: ObservationFacts) -> None:
-            [candidates] = await writer.load_candidates([(proposal, embedding)])
-            await self._propose(writer, proposal, embedding, candidates, facts, reactivate=True)
+        async def plan_changes(p: Planning) -> None:
+            [loaded] = p.state.candidates
+            self._propose(p.plan, proposal, embedding, loaded, p.facts, reactivate=True)
 
         return await self._record(
             tenant,
             _Recording(
-                self_model_id=self_model_id,
-                observation=observation,
+                read=RecordingRead(
+                    self_model_id,
+                    idempotency_key=idempotency_key,
+                    probes=_probes([(proposal, embedding)]),
+                    search=self._settings.candidates,
+                ),
+                observation=self._user_statement(content or proposal.statement, idempotency_key),
                 fingerprint=_fingerprint("assert", content, proposal.statement, proposal.context),
-                find_target=_no_target,
-                content_for=lambda _: observation.content,
-                apply=apply,
+                plan_changes=plan_changes,
             ),
         )
 
@@ -172,28 +207,30 @@ class Recorder:
         validation.validate_user_statement(
             content=content, idempotency_key=idempotency_key, statement=None, context=""
         )
-        observation = self._user_statement(content or "(retracted)", idempotency_key)
 
-        async def find_target(tx: StoreTransaction) -> Belief:
-            belief = await self._find_belief(tx, self_model_id, belief_id, belief_name, etag)
+        def check_belief(belief: Belief) -> None:
+            _check_etag(belief, etag)
             if belief.state is BeliefState.RETRACTED:
                 raise FailedPrecondition(f"{belief_name} is already retracted")
-            return belief
 
-        async def apply(writer: ChangeWriter, target: Belief, facts: ObservationFacts) -> None:
-            await writer.write(plan_retraction(target, facts, self._settings.evidence))
+        async def plan_changes(p: Planning) -> None:
+            assert p.belief is not None
+            p.plan.add(plan_retraction(p.belief, p.facts, self._settings.evidence))
 
         return await self._record(
             tenant,
             _Recording(
-                self_model_id=self_model_id,
-                observation=observation,
-                fingerprint=_fingerprint("retract", belief_name, content, etag),
-                find_target=find_target,
-                content_for=lambda target: (
-                    content or f"The user said this does not describe them: {target.statement}"
+                read=RecordingRead(
+                    self_model_id, idempotency_key=idempotency_key, belief_id=belief_id
                 ),
-                apply=apply,
+                observation=self._user_statement(content or "(retracted)", idempotency_key),
+                fingerprint=_fingerprint("retract", belief_name, content, etag),
+                plan_changes=plan_changes,
+                belief_name=belief_name,
+                check_belief=check_belief,
+                content_for=lambda target: (
+                    content or f"The user said this does not describe them: {_statement(target)}"
+                ),
             ),
         )
 
@@ -211,35 +248,41 @@ class Recorder:
         validation.validate_user_statement(
             content=content, idempotency_key=idempotency_key, statement=statement, context=""
         )
-        observation = self._user_statement(content or statement, idempotency_key)
         [embedding] = await self._embedder.embed([statement])
 
-        async def find_target(tx: StoreTransaction) -> Belief:
-            belief = await self._find_belief(tx, self_model_id, belief_id, belief_name, etag)
+        def check_belief(belief: Belief) -> None:
+            _check_etag(belief, etag)
             if statement_key(statement) == statement_key(belief.statement):
                 raise InvalidArgument.of("statement", "is already the belief's statement")
-            return belief
 
-        async def apply(writer: ChangeWriter, target: Belief, facts: ObservationFacts) -> None:
-            await writer.write(plan_restatement(target, statement, facts, self._settings.evidence))
+        async def plan_changes(p: Planning) -> None:
+            target = p.belief
+            assert target is not None
+            p.plan.add(plan_restatement(target, statement, p.facts, self._settings.evidence))
+            # The candidates are those of the belief's context, known once it is loaded.
             proposal = BeliefProposal(statement, Stance.SUPPORTS, target.context)
-            [candidates] = await writer.load_candidates([(proposal, embedding)])
-            replacement = await self._propose(
-                writer, proposal, embedding, candidates, facts, reactivate=True, exclude=target.id
+            [loaded] = await p.tx.merge_candidates(
+                target.self_model_id, _probes([(proposal, embedding)]), self._settings.candidates
             )
-            await writer.link_correction(target.id, replacement.id)
+            replacement = self._propose(
+                p.plan, proposal, embedding, loaded, p.facts, reactivate=True, exclude=target.id
+            )
+            p.plan.link_correction(target.id, replacement.id)
 
         return await self._record(
             tenant,
             _Recording(
-                self_model_id=self_model_id,
-                observation=observation,
-                fingerprint=_fingerprint("correct", belief_name, statement, content, etag),
-                find_target=find_target,
-                content_for=lambda target: (
-                    content or f"The user corrected {target.statement!r} to {statement!r}"
+                read=RecordingRead(
+                    self_model_id, idempotency_key=idempotency_key, belief_id=belief_id
                 ),
-                apply=apply,
+                observation=self._user_statement(content or statement, idempotency_key),
+                fingerprint=_fingerprint("correct", belief_name, statement, content, etag),
+                plan_changes=plan_changes,
+                belief_name=belief_name,
+                check_belief=check_belief,
+                content_for=lambda target: (
+                    content or f"The user corrected {_statement(target)!r} to {statement!r}"
+                ),
             ),
         )
 
@@ -252,33 +295,23 @@ class Recorder:
             idempotency_key=idempotency_key,
         )
 
-    @staticmethod
-    async def _find_belief(
-        tx: StoreTransaction, self_model_id: str, belief_id: str, belief_name: str, etag: str
-    ) -> Belief:
-        belief = await tx.beliefs.find(self_model_id, belief_id)
-        if belief is None:
-            raise NotFound(belief_name)
-        _check_etag(belief, etag)
-        return belief
-
-    async def _propose(
+    def _propose(
         self,
-        writer: ChangeWriter,
+        plan: WritePlan,
         proposal: BeliefProposal,
         embedding: Vector,
-        loaded: list[Candidate],
+        loaded: Sequence[Candidate],
         facts: ObservationFacts,
         *,
         reactivate: bool = False,
         exclude: str | None = None,
     ) -> Belief:
-        """Lands one proposal on the model (`loaded`: its merge candidates as read before
-        the observation wrote anything); returns the belief it landed on."""
+        """Plans one proposal (`loaded`: its merge candidates as read before the observation
+        changed anything); returns the belief it lands on."""
         candidates = [
-            c for c in writer.up_to_date(loaded, proposal.context) if c.belief.id != exclude
+            c for c in plan.up_to_date(loaded, proposal.context) if c.belief.id != exclude
         ]
-        plan = plan_proposal(
+        planned = plan_proposal(
             proposal,
             embedding,
             candidates,
@@ -286,73 +319,72 @@ class Recorder:
             self._settings.evidence,
             reactivate=reactivate,
         )
-        landed = [await writer.write(change, embedding) for change in plan.changes]
-        writer.predictions.extend(plan.predictions)
+        landed = [plan.add(change, embedding) for change in planned.changes]
+        plan.predictions.extend(planned.predictions)
         return landed[0]
 
-    async def _record(self, tenant: str, recording: _Recording[Target]) -> ObserveResult:
+    async def _record(self, tenant: str, recording: _Recording) -> ObserveResult:
         now = self._clock()
         new = recording.observation
+        read = recording.read
 
-        async def work(tx: StoreTransaction) -> ObserveResult:
-            model = await lock_model(tx, recording.self_model_id)
-            if new.idempotency_key:
-                replay = await self._replay(tx, recording)
-                if replay is not None:
-                    return replay
-            target = await recording.find_target(tx)
-            revision = await tx.self_models.advance_revision(model.id, now)
+        async def work(tx: RecordingTransaction) -> ObserveResult:
+            state = await tx.load(read)
+            model = state.model
+            if model is None:
+                name = names.self_model_name(read.self_model_id)
+                if state.deleted:
+                    raise FailedPrecondition(f"{name} was deleted")
+                raise NotFound(name)
+            if state.first is not None:
+                return await _replay(tx, state.first, recording)
+            target = state.belief
+            if read.belief_id:
+                if target is None:
+                    raise NotFound(recording.belief_name)
+                recording.check_belief(target)
             observation = Observation(
                 id=names.new_id(),
                 self_model_id=model.id,
                 type=new.type,
-                content=recording.content_for(target),
+                content=new.content
+                if recording.content_for is None
+                else recording.content_for(target),
                 context=new.context,
                 occur_time=new.occur_time or now,
                 idempotency_key=new.idempotency_key,
                 create_time=now,
-                revision=revision,
+                revision=model.revision + 1,
             )
-            await tx.observations.create(
-                observation, fingerprint=recording.fingerprint, new_context_id=names.new_id()
-            )
-            writer = ChangeWriter(tx, model, observation, self._settings.candidates)
+            plan = WritePlan(observation, recording.fingerprint, model.alignment_score)
             facts = ObservationFacts(type=new.type, occur_time=observation.occur_time, now=now)
-            await recording.apply(writer, target, facts)
-            alignment = model.alignment_score
-            if writer.predictions:
-                alignment = updated_alignment(
-                    alignment, writer.predictions, self._settings.alignment_rate
-                )
-                await tx.self_models.record_alignment(
-                    model.id,
-                    score=alignment,
-                    observation_id=observation.id,
-                    version_id=names.new_id(),
-                    now=now,
-                )
-            return ObserveResult(
-                observation=observation, changes=tuple(writer.changes), alignment_score=alignment
-            )
+            await recording.plan_changes(Planning(tx, state, plan, facts, target))
+            write, result = plan.finish(self._settings.alignment_rate)
+            await tx.write(write)
+            return result
 
-        result = await self._store.write(tenant, work)
-        self._feed.publish(tenant, recording.self_model_id)
+        result = await self._store.record(tenant, work)
+        self._feed.publish(tenant, read.self_model_id)
         return result
 
-    @staticmethod
-    async def _replay(tx: StoreTransaction, recording: _Recording[Target]) -> ObserveResult | None:
-        """The first result of a retried request, or None if the key is new."""
+
+def _statement(belief: Belief | None) -> str:
+    assert belief is not None
+    return belief.statement
+
+
+async def _replay(
+    tx: RecordingTransaction, first: FirstRecording, recording: _Recording
+) -> ObserveResult:
+    """The first result of a retried request."""
+    if first.fingerprint != recording.fingerprint:
         key = recording.observation.idempotency_key
-        found = await tx.observations.find_by_idempotency_key(recording.self_model_id, key)
-        if found is None:
-            return None
-        first, fingerprint = found
-        if fingerprint != recording.fingerprint:
-            raise AlreadyExists(f"idempotency_key {key!r} was already used for a different request")
-        changes = await tx.observations.changes_caused_by(first)
-        alignment = await tx.self_models.alignment_as_of(first.self_model_id, first.create_time)
-        return ObserveResult(
-            observation=first,
-            changes=tuple(changes),
-            alignment_score=NEUTRAL_ALIGNMENT if alignment is None else alignment,
-        )
+        raise AlreadyExists(f"idempotency_key {key!r} was already used for a different request")
+    replay = await tx.replay(first.observation)
+    return ObserveResult(
+        observation=first.observation,
+        changes=replay.changes,
+        alignment_score=(
+            NEUTRAL_ALIGNMENT if replay.alignment_score is None else replay.alignment_score
+        ),
+    )

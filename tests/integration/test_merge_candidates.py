@@ -7,9 +7,9 @@ import asyncio
 from neo4j import Driver
 
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
+from service.application.ports import CandidateProbe, CandidateSearch
 from service.domain.beliefs import Candidate
 from service.domain.merge import statement_key
-from store.beliefs import CandidateProbe, CandidateSearch
 from store.graph import GraphStore, Neo4jSettings
 from store.transaction import StoreTransaction
 from tests.integration.auth import TEST_TENANT
