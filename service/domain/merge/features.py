@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from service.domain.merge.rules import Signals, signals
 from service.domain.merge.structure import Comparison, compare
-from service.domain.merge.text import analyse, stem, words
+from service.domain.merge.text import analyse, stemmed_words
 
 Vector = npt.NDArray[np.float64]
 
@@ -57,8 +57,7 @@ SCALAR_FEATURES = (
 
 
 def _word_jaccard(a: str, b: str) -> float:
-    wa = {stem(w) for w in words(a)}
-    wb = {stem(w) for w in words(b)}
+    wa, wb = stemmed_words(a), stemmed_words(b)
     return len(wa & wb) / (len(wa | wb) or 1)
 
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain.merge import lexicon
-from service.domain.merge.text import LEXICON, same_family, stem, words
+from service.domain.merge.text import LEXICON, same_family, stem, stemmed_words, words
 
 _NUMBER_WORDS = {
     "zero": 0,
@@ -199,7 +200,7 @@ _COUNTS = frozenset(["times", "once", "twice", "thrice"])
 _VAGUE_AMOUNTS = frozenset(["few", "several", "couple", "many"])
 
 
-def _rate_or_duration(ws: list[str], i: int, period: float) -> float | str | None:
+def _rate_or_duration(ws: Sequence[str], i: int, period: float) -> float | str | None:
     """What the period word at `i` says: a rate in times a week ("every day", "twice a
     week", "every 10 minutes", "5 cups per day"), a duration ("10 minutes", "a few days",
     "within an hour" -> '10minute', 'fewday', '1hour'), or nothing."""
@@ -297,7 +298,7 @@ def structure(statement: str) -> Structure:
     )
 
 
-def _named(qualifier: str, other: set[str]) -> bool:
+def _named(qualifier: str, other: frozenset[str]) -> bool:
     """Whether the other statement names the qualifier: the same stem, a word of the same
     family ('pharmacy' / 'pharmacist'), or a scale word (the reversal itself)."""
     return (
@@ -328,8 +329,8 @@ def compare(a: str, b: str, content_a: frozenset[str], content_b: frozenset[str]
         clash = clash or high >= 1.5 * low
     if sa.frequency is not None and sb.frequency is not None:
         clash = clash or abs(sa.frequency - sb.frequency) >= 2
-    words_a = {stem(w) for w in words(a)} | set(content_a)
-    words_b = {stem(w) for w in words(b)} | set(content_b)
+    words_a = stemmed_words(a) | content_a
+    words_b = stemmed_words(b) | content_b
     # A qualifier word on a known scale ("in the office" / "from home") is the reversal
     # itself, not a different context.
     only_a = {q for q in sa.qualifiers if not _named(q, words_b)}

@@ -202,9 +202,10 @@ def _free(match: re.Match[str]) -> str:
     return f"no {word}"
 
 
-def words(statement: str) -> list[str]:
+@functools.lru_cache(maxsize=16384)
+def words(statement: str) -> tuple[str, ...]:
     """Casefolded words with contractions, '-free', 'non-', 'prefers X to Y' and 'X
-    replaced with Y' rewritten."""
+    replaced with Y' rewritten. Cached: a belief's statement is compared again and again."""
     text = statement.translate(_QUOTES).casefold()
     for pattern, repl in _PHRASE_EXPANSIONS:
         text = pattern.sub(repl, text)
@@ -219,7 +220,13 @@ def words(statement: str) -> list[str]:
     out: list[str] = []
     for word in _WORD.findall(text):
         out.extend(_EXPANSIONS.get(word, word).split())
-    return out
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=16384)
+def stemmed_words(statement: str) -> frozenset[str]:
+    """The stems of the statement's `words`."""
+    return frozenset(stem(w) for w in words(statement))
 
 
 def _comparative_bases(token: str) -> list[str]:
