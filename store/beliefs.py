@@ -7,8 +7,6 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Final, LiteralString
 
-from neo4j.graph import Node
-
 from service.application.ports import CandidateProbe, CandidateSearch
 from service.domain.beliefs import Candidate, LearnedFrom
 from service.domain.learning import LearnedBelief
@@ -38,15 +36,16 @@ from store.scoped import TenantScopedTransaction
 BELIEF_EMBEDDING_INDEX: Final[LiteralString] = "belief_embedding"
 
 
-def belief_properties(node: LiteralString) -> LiteralString:
-    """The properties of belief `node` that reads need: not its embedding (~3 KiB), and
-    its times as microseconds since the epoch (`epoch_micros`), which the driver decodes
-    ten times faster than temporal values."""
+def belief_properties(node: LiteralString, extra: LiteralString = "") -> LiteralString:
+    """The properties of belief `node` that reads need (and `extra` ones, "key: expr, "):
+    not its embedding (~3 KiB), and its times as microseconds since the epoch
+    (`epoch_micros`), which the driver decodes ten times faster than temporal values."""
     return (
         node
         + """ {
   .id, .self_model_id, .statement, .confidence, .context, .version, .change_kind,
   .evidence, .state, .inventory_key, """
+        + extra
         + epoch_micros(node, "create_time")
         + ", "
         + epoch_micros(node, "update_time")
@@ -83,7 +82,10 @@ _VERSIONS: tuple[Column, ...] = (Column("v.version", descending=True, kind=Kind.
 
 # Neo4j's vector index spans all models and cannot filter first, so it is searched
 # `$depth` deep and filtered to the model; beliefs with the probe's statement key are
-# added. Yields `found`: per probe, {position, own, searched, same_key}.
+# added. Yields `found`: per probe, {position, own, searched, same_key}, the beliefs with
+# the cosine of their embedding and the probe's, so the embeddings stay in the database
+# (Neo4j's similarity is (1 + cosine) / 2; the index's own score is quantized, so the
+# exact one is computed for the few candidates).
 MERGE_CANDIDATES: Final[LiteralString] = (
     """
 CALL () {
@@ -96,7 +98,11 @@ CALL () {
     YIELD node, score
     WITH collect(CASE WHEN node.self_model_id = $self_model_id
                        AND node.tenant = $tenant
-                       AND node.context = probe.context THEN node END)[..$limit]
+                       AND node.context = probe.context THEN """
+    + belief_properties(
+        "node", "cosine: 2 * vector.similarity.cosine(node.embedding, probe.embedding) - 1, "
+    )
+    + """ END)[..$limit]
          AS own,
          count(*) AS searched
     RETURN own, searched
@@ -105,7 +111,11 @@ CALL () {
     OPTIONAL MATCH (b:Belief {self_model_id: $self_model_id,
                               statement_key: probe.statement_key})
     WHERE b.context = probe.context AND b.tenant = $tenant
-    RETURN collect(b) AS same_key
+    RETURN collect("""
+    + belief_properties(
+        "b", "cosine: 2 * vector.similarity.cosine(b.embedding, probe.embedding) - 1, "
+    )
+    + """) AS same_key
   }
   RETURN collect({position: position, own: own, searched: searched, same_key: same_key})
          AS found
@@ -341,7 +351,7 @@ class BeliefRepository:
             unique = {node["id"]: node for node in nodes}
             candidates.append(
                 [
-                    Candidate(belief=to_belief(node), embedding=list(node["embedding"]))
+                    Candidate(belief=to_belief(node), cosine=float(node["cosine"]))
                     for node in unique.values()
                 ]
             )
@@ -353,15 +363,16 @@ class BeliefRepository:
         context: str,
         embedding: Sequence[float],
         search: CandidateSearch,
-    ) -> list[Node]:
+    ) -> list[dict[str, Any]]:
         result = await self._tx.run(
             """
             MATCH (:SelfModel {id: $self_model_id, tenant: $tenant})
                   -[:HOLDS]->(b:Belief {context: $context})
             WITH b, vector.similarity.cosine(b.embedding, $embedding) AS score
             ORDER BY score DESC LIMIT $limit
-            RETURN b
-            """,
+            RETURN """
+            + belief_properties("b", "cosine: 2 * score - 1, ")
+            + " AS b",
             self_model_id=self_model_id,
             context=context,
             embedding=list(embedding),

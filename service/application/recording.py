@@ -309,11 +309,12 @@ class Recorder:
         """Plans one proposal (`loaded`: its merge candidates as read before the observation
         changed anything); returns the belief it lands on."""
         candidates = [
-            c for c in plan.up_to_date(loaded, proposal.context) if c.belief.id != exclude
+            c
+            for c in plan.up_to_date(loaded, proposal.context, embedding)
+            if c.belief.id != exclude
         ]
         planned = plan_proposal(
             proposal,
-            embedding,
             candidates,
             facts,
             self._settings.evidence,

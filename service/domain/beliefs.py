@@ -20,7 +20,7 @@ from service.domain.confidence import (
     confidence_of,
     observation_weight,
 )
-from service.domain.merge import Judgement, Verdict, judge, statement_key
+from service.domain.merge import Judgement, Verdict, judge_by_cosine, statement_key
 from service.domain.model import (
     Belief,
     BeliefProposal,
@@ -37,7 +37,8 @@ class Candidate:
     """An existing belief the proposal might be the same as, or the opposite of."""
 
     belief: Belief
-    embedding: Sequence[float]
+    cosine: float
+    """The cosine similarity of the belief's statement and the proposal's (embeddings)."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ class ObservationFacts:
     now: datetime
 
 
-Judge = Callable[[str, str, Sequence[float], Sequence[float]], Judgement]
-"""(existing statement, proposed statement, their embeddings) -> verdict."""
+Judge = Callable[[str, str, float], Judgement]
+"""(existing statement, proposed statement, their embeddings' cosine) -> verdict."""
 
 
 def planned_change(
@@ -196,19 +197,15 @@ def plan_restatement(
 
 def plan_proposal(
     proposal: BeliefProposal,
-    proposal_embedding: Sequence[float],
     candidates: Sequence[Candidate],
     observation: ObservationFacts,
     evidence_model: EvidenceModel,
-    judge: Judge = judge,
+    judge: Judge = judge_by_cosine,
     *,
     reactivate: bool = False,
 ) -> ProposalPlan:
     """`reactivate` (the user asserted the statement) makes a retracted target active again."""
-    judged = [
-        (c, judge(c.belief.statement, proposal.statement, c.embedding, proposal_embedding))
-        for c in candidates
-    ]
+    judged = [(c, judge(c.belief.statement, proposal.statement, c.cosine)) for c in candidates]
     same = max(
         ((c, j) for c, j in judged if j.verdict is Verdict.SAME),
         key=lambda pair: pair[1].score,

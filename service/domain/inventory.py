@@ -9,6 +9,7 @@ replacement is a new, immutable revision.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -99,10 +100,16 @@ class BeliefInventory:
 
     def fingerprint(self) -> str:
         """Identifies the content (not the revision): an unchanged put makes no revision."""
-        return json.dumps(entries_document(self.entries), sort_keys=True)
+        return _fingerprint(self.entries)
 
     def entry(self, key: str) -> InventoryEntry | None:
         return next((e for e in self.entries if e.key == key), None)
+
+
+@functools.lru_cache(maxsize=256)
+def _fingerprint(entries: tuple[InventoryEntry, ...]) -> str:
+    """Cached: every observation looks its scope's inventory up by it."""
+    return json.dumps(entries_document(entries), sort_keys=True)
 
 
 def entries_document(entries: Sequence[InventoryEntry]) -> list[dict[str, Any]]:

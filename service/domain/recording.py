@@ -16,6 +16,7 @@ from service.domain import names
 from service.domain.alignment import Prediction, updated_alignment
 from service.domain.beliefs import Candidate, LearnedFrom, PlannedChange
 from service.domain.merge import statement_key
+from service.domain.merge.features import cosine_of
 from service.domain.model import Belief, BeliefChange, Evidence, Observation, ObserveResult
 
 Vector = Sequence[float]
@@ -81,14 +82,17 @@ class WritePlan:
     _created: dict[str, Vector] = field(default_factory=dict)
     """The embeddings of the beliefs this observation created."""
 
-    def up_to_date(self, loaded: Sequence[Candidate], context: str) -> list[Candidate]:
+    def up_to_date(
+        self, loaded: Sequence[Candidate], context: str, embedding: Vector
+    ) -> list[Candidate]:
         """`loaded` (read before this observation changed anything) as the beliefs stand
-        now: those it changed in their new state, plus those it created in `context`."""
-        fresh = [Candidate(self._latest.get(c.belief.id, c.belief), c.embedding) for c in loaded]
+        now: those it changed in their new state, plus those it created in `context`
+        (compared with `embedding`, the proposal's)."""
+        fresh = [Candidate(self._latest.get(c.belief.id, c.belief), c.cosine) for c in loaded]
         known = {c.belief.id for c in fresh}
         fresh.extend(
-            Candidate(self._latest[id_], embedding)
-            for id_, embedding in self._created.items()
+            Candidate(self._latest[id_], cosine_of(created, embedding))
+            for id_, created in self._created.items()
             if id_ not in known and self._latest[id_].context == context
         )
         return fresh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from neo4j import Driver
 
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
@@ -59,4 +60,4 @@ def test_a_crowded_index_still_yields_the_models_own_beliefs(
         assert [c.belief.statement for c in found] == [STATEMENT]
         assert found[0].belief.context == "work"
         assert statement_key(found[0].belief.statement) == statement_key(STATEMENT)
-        assert len(found[0].embedding) == len(embedding)
+        assert found[0].cosine == pytest.approx(1.0, abs=1e-4)  # its own embedding

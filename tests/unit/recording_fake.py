@@ -26,6 +26,7 @@ from service.domain.beliefs import Candidate, LearnedFrom
 from service.domain.inventory import BeliefInventory
 from service.domain.learning import LearnedBelief
 from service.domain.merge import statement_key
+from service.domain.merge.features import cosine_of
 from service.domain.model import (
     Belief,
     BeliefChange,
@@ -119,7 +120,10 @@ class FakeRecording:
             chosen = nearest[: search.limit] + [
                 s for s in own if statement_key(s.belief.statement) == probe.key
             ]
-            unique = {s.belief.id: Candidate(s.belief, s.embedding) for s in chosen}
+            unique = {
+                s.belief.id: Candidate(s.belief, cosine_of(s.embedding, probe.embedding))
+                for s in chosen
+            }
             found.append(list(unique.values()))
         return found
 

@@ -1,4 +1,3 @@
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -27,9 +26,7 @@ VERDICTS = {
 OTHER_SUBJECT = {("Prefers dark mode", "Prefers light mode when reading outdoors")}
 
 
-def table_judge(
-    existing: str, proposed: str, _a: Sequence[float], _b: Sequence[float]
-) -> Judgement:
+def table_judge(existing: str, proposed: str, _cosine: float) -> Judgement:
     verdict = VERDICTS.get((existing, proposed), Verdict.DISTINCT)
     return Judgement(verdict, 0.9, "table", same_subject=(existing, proposed) not in OTHER_SUBJECT)
 
@@ -47,13 +44,13 @@ def belief(statement: str, belief_id: str = "b1", weight: float = 0.8) -> Candid
             update_time=NOW,
             evidence=Evidence(weight, NOW),
         ),
-        embedding=[1.0, 0.0],
+        cosine=0.0,
     )
 
 
 def plan(statement: str, stance: Stance, *candidates: Candidate) -> ProposalPlan:
     proposal = BeliefProposal(statement, stance, "")
-    return plan_proposal(proposal, [0.0, 1.0], candidates, FACTS, MODEL, table_judge)
+    return plan_proposal(proposal, candidates, FACTS, MODEL, table_judge)
 
 
 def test_a_new_statement_creates_a_belief_from_the_prior() -> None:

@@ -52,10 +52,8 @@ def test_supporting_a_retracted_belief_keeps_it_retracted_unless_asserted() -> N
         belief=replace(belief("Prefers dark mode").belief, state=BeliefState.RETRACTED),
     )
     proposal = BeliefProposal("Prefers dark mode", Stance.SUPPORTS, "")
-    observed = plan_proposal(proposal, [0.0, 1.0], [retracted], ASSERTION, MODEL, table_judge)
-    asserted = plan_proposal(
-        proposal, [0.0, 1.0], [retracted], ASSERTION, MODEL, table_judge, reactivate=True
-    )
+    observed = plan_proposal(proposal, [retracted], ASSERTION, MODEL, table_judge)
+    asserted = plan_proposal(proposal, [retracted], ASSERTION, MODEL, table_judge, reactivate=True)
     assert observed.changes[0].state is BeliefState.RETRACTED
     assert asserted.changes[0].state is BeliefState.ACTIVE
 

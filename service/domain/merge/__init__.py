@@ -33,9 +33,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from service.domain.merge.classifier import Classifier
 from service.domain.merge.classifier import load as load_classifier
-from service.domain.merge.features import pair_features
+from service.domain.merge.features import cosine_of, scalar_features
 from service.domain.merge.pair_model import PairModel
 from service.domain.merge.rules import Signals
 from service.domain.merge.structure import Comparison
@@ -204,11 +206,16 @@ def judge(
     Pure and deterministic; symmetric in the two statements. The embeddings are the
     statements' normalized all-MiniLM-L6-v2 vectors.
     """
+    return judge_by_cosine(existing, proposed, cosine_of(existing_embedding, proposed_embedding))
+
+
+def judge_by_cosine(existing: str, proposed: str, cosine: float) -> Judgement:
+    """`judge`, given the cosine of the statements' embeddings (the store computes it
+    where the embeddings are, so they need not travel)."""
     if statement_key(existing) == statement_key(proposed):
         return Judgement(Verdict.SAME, 1.0, "identical statement")
-    features, s, c, cosine = pair_features(
-        existing, proposed, existing_embedding, proposed_embedding
-    )
+    values, s, c = scalar_features(existing, proposed, cosine)
+    features = np.asarray(values, dtype=np.float64)
     judgement = _by_rule(s, c)
     if judgement is None:
         # Only what the rules leave open pays for the models.
@@ -228,6 +235,7 @@ __all__ = [
     "combine",
     "decide",
     "judge",
+    "judge_by_cosine",
     "load_merge_models",
     "statement_key",
 ]

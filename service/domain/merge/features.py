@@ -109,6 +109,13 @@ def scalar_features(
     return values, s, c
 
 
+def cosine_of(a: Sequence[float] | Vector, b: Sequence[float] | Vector) -> float:
+    ea = np.asarray(a, dtype=np.float64)
+    eb = np.asarray(b, dtype=np.float64)
+    norms = float(np.linalg.norm(ea) * np.linalg.norm(eb))
+    return float(ea @ eb) / norms if norms > 0 else 0.0
+
+
 def pair_features(
     existing: str,
     proposed: str,
@@ -117,9 +124,6 @@ def pair_features(
 ) -> tuple[Vector, Signals, Comparison, float]:
     """The classifier's features, the rule signals, the structure comparison and the
     embeddings' cosine."""
-    ea = np.asarray(existing_embedding, dtype=np.float64)
-    eb = np.asarray(proposed_embedding, dtype=np.float64)
-    norms = float(np.linalg.norm(ea) * np.linalg.norm(eb))
-    cosine = float(ea @ eb) / norms if norms > 0 else 0.0
+    cosine = cosine_of(existing_embedding, proposed_embedding)
     values, s, c = scalar_features(existing, proposed, cosine)
     return np.asarray(values, dtype=np.float64), s, c, cosine
