@@ -14,6 +14,9 @@ RUN python -m grpc_tools.protoc -Iprotos --python_out=. --grpc_python_out=. \
 
 COPY service/ service/
 COPY store/ store/
+# The embedding model as ONNX, exported at build time so the service never loads torch.
+ENV SELFMODEL_CACHE_DIR=/app/cache
+RUN python -m service.embedding_export
 
 EXPOSE 50051 9464
 USER nobody

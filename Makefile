@@ -19,7 +19,7 @@ export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
-.PHONY: all install service protos launcher clients run test unit integration lint bench load scaling lock clean \
+.PHONY: all install service embedding-model protos launcher clients run test unit integration lint bench load scaling lock clean \
 	dev-data
 
 all: install
@@ -27,7 +27,12 @@ all: install
 install: service clients
 
 # What the service needs to run and be tried by hand.
-service: $(VENV)/.complete $(GEN_STAMP) launcher $(GRPCURL)
+service: $(VENV)/.complete $(GEN_STAMP) launcher $(GRPCURL) embedding-model
+
+# The embedding model as ONNX, exported once under the cache (the service would otherwise
+# export it at its first start).
+embedding-model: $(VENV)/.complete
+	@"$(PY)" -m service.embedding_export > /dev/null
 
 # The path holds the hash of requirements/, so an existing environment is always current;
 # the lock lets parallel builds (two clones, run and test) share one.

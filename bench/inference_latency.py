@@ -18,7 +18,7 @@ from pathlib import Path
 
 from service.domain.inference import InventoryIndex, infer
 from service.domain.inventory import BeliefInventory
-from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
+from service.embeddings import OnnxEmbedder, packaged_model_path
 from service.eval.inference import load_inventories, load_observations
 
 DATA = Path(__file__).resolve().parents[1] / "service" / "eval" / "data" / "inference_train"
@@ -44,7 +44,7 @@ def main() -> None:
     observations = [
         o for o in load_observations(DATA / "a_observations.jsonl") if o.scope in scopes
     ][: args.observations]
-    embedder = SentenceTransformerEmbedder(str(packaged_model_path()))
+    embedder = OnnxEmbedder(str(packaged_model_path()))
     texts = InventoryIndex.texts(inventory)
     index = InventoryIndex.build(
         inventory, dict(zip(texts, embedder.embed_blocking(texts), strict=True))

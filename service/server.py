@@ -23,7 +23,7 @@ from service.application.use_cases import UseCases
 from service.auth import ApiKeyAuthenticator, Authenticator, FixedTenantAuthenticator
 from service.config import Settings
 from service.domain.merge import load_merge_models
-from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
+from service.embeddings import OnnxEmbedder, packaged_model_path
 from service.health_watch import Neo4jHealthWatch
 from service.observability import Telemetry
 from store.api_keys import API_KEY_SCHEMA, ApiKeyStore
@@ -35,11 +35,11 @@ log = logging.getLogger(__name__)
 SERVICE_NAME = self_model_service_pb2.DESCRIPTOR.services_by_name["SelfModelService"].full_name
 
 
-def load_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+def load_embedder(settings: Settings) -> OnnxEmbedder:
     model = settings.embedding_model or str(packaged_model_path())
     if settings.embedding_model and not Path(model).exists():
         raise SystemExit(f"SELFMODEL_EMBEDDING_MODEL: no model directory at {model}")
-    return SentenceTransformerEmbedder(
+    return OnnxEmbedder(
         model,
         threads=settings.embedding_threads,
         batch_window=settings.embedding_batch_window_ms / 1000,

@@ -53,10 +53,10 @@ def load_pairs(path: Path) -> list[Pair]:
 def embed_statements(texts: Iterable[str]) -> dict[str, list[float]]:
     """Embed each distinct text once with the packaged model."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
+    from service.embeddings import OnnxEmbedder, packaged_model_path
 
     unique = sorted(set(texts))
-    embedder = SentenceTransformerEmbedder(str(packaged_model_path()))
+    embedder = OnnxEmbedder(str(packaged_model_path()))
     try:
         vectors = embedder.embed_blocking(unique)
     finally:

@@ -14,9 +14,9 @@ Embed = Callable[[str], list[float]]
 
 @pytest.fixture(scope="module")
 def embed() -> Embed:
-    from service.embeddings import SentenceTransformerEmbedder, packaged_model_path
+    from service.embeddings import OnnxEmbedder, packaged_model_path
 
-    embedder = SentenceTransformerEmbedder(str(packaged_model_path()))
+    embedder = OnnxEmbedder(str(packaged_model_path()))
     cache: dict[str, list[float]] = {}
 
     def vector(text: str) -> list[float]:
