@@ -5,7 +5,8 @@
 Starts its own Neo4j and service on free loopback ports (authentication off), creates 8
 self-models, then has ghz send `--total` Observe calls (one new statement each, spread
 round-robin over the 8 models) from `--concurrency` workers, with the service's protos.
-Prints ghz's summary: throughput, latency percentiles and status codes.
+Prints ghz's summary (throughput, latency percentiles and status codes), then the
+service's resident memory (now and at its peak).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import grpc
 
-from bench.side_by_side import Client, running_service
+from bench.side_by_side import Client, running_service_and_neo4j
 
 MODELS = 8
 PROTOS = Path(__file__).resolve().parents[1] / "protos"
@@ -51,7 +52,8 @@ def main() -> int:
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="selfmodel-load-") as name:
         workdir = Path(name)
-        with running_service(workdir) as address:
+        with running_service_and_neo4j(workdir) as (service, _):
+            address = service.address
             with grpc.insecure_channel(address) as channel:
                 client = Client(channel)
                 models = [client.model(f"load-{n}") for n in range(MODELS)]
@@ -79,6 +81,11 @@ def main() -> int:
                 ],
                 check=False,
                 timeout=TIME_LIMIT_SECONDS,
+            )
+            memory = service.memory()
+            print(
+                f"Service memory after the run: RSS {memory['VmRSS'] / 2**20:.0f} MiB, "
+                f"peak {memory['VmHWM'] / 2**20:.0f} MiB"
             )
             return done.returncode
 

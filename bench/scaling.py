@@ -74,8 +74,8 @@ def figures(calls: int, workdir: Path) -> dict[str, Any]:
     generator = np.random.default_rng(7)
     out: dict[str, Any] = {}
     with (
-        running_service_and_neo4j(workdir) as (address, neo4j_uri),
-        grpc.insecure_channel(address) as channel,
+        running_service_and_neo4j(workdir) as (service, neo4j_uri),
+        grpc.insecure_channel(service.address) as channel,
         GraphDatabase.driver(neo4j_uri) as driver,
     ):
         client = Client(channel)

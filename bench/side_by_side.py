@@ -75,20 +75,20 @@ class Client:
 def running_service(workdir: Path) -> Iterator[str]:
     """An own Neo4j and service on free loopback ports, authentication off; yields the
     service's address."""
-    with running_service_and_neo4j(workdir) as (address, _):
-        yield address
+    with running_service_and_neo4j(workdir) as (service, _):
+        yield service.address
 
 
 @contextlib.contextmanager
-def running_service_and_neo4j(workdir: Path) -> Iterator[tuple[str, str]]:
-    """As `running_service`; yields the service's address and Neo4j's Bolt URI."""
+def running_service_and_neo4j(workdir: Path) -> Iterator[tuple[ServiceProcess, str]]:
+    """As `running_service`; yields the service's process and Neo4j's Bolt URI."""
     with EmbeddedNeo4j(workdir / "neo4j", port=free_port()) as neo4j:
         service = ServiceProcess(
             neo4j.uri, workdir / "service.log", extra_env={"SELFMODEL_AUTH": "off"}
         )
         service.start()
         try:
-            yield service.address, neo4j.uri
+            yield service, neo4j.uri
         finally:
             service.stop()
 

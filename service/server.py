@@ -15,8 +15,9 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from selfmodel.v1 import self_model_service_pb2, self_model_service_pb2_grpc
+from selfmodel.v1 import self_model_service_pb2
 from service.api.calls import CallGate
+from service.api.registration import add_servicer
 from service.api.self_model_servicer import SelfModelServicer
 from service.application.common import Dependencies
 from service.application.use_cases import UseCases
@@ -26,6 +27,7 @@ from service.domain.merge import load_merge_models
 from service.embeddings import OnnxEmbedder, packaged_model_path
 from service.health_watch import Neo4jHealthWatch
 from service.observability import Telemetry
+from service.store_startup import StoreStartup
 from store.api_keys import API_KEY_SCHEMA, ApiKeyStore
 from store.graph import GraphStore
 from store.schema import ensure_schema
@@ -65,16 +67,22 @@ async def serve(settings: Settings) -> None:
     # The merge judge's models load now, not on the first Observe.
     await asyncio.to_thread(load_merge_models)
     store = GraphStore.open(settings.neo4j, on_retry=telemetry.transaction_retried)
-    await ensure_schema(store, embedder.dimensions)
-    await store.run_schema(API_KEY_SCHEMA)
+
+    async def set_up_schema() -> None:
+        await ensure_schema(store, embedder.dimensions)
+        await store.run_schema(API_KEY_SCHEMA)
+
+    startup = StoreStartup(set_up_schema, store.ping)
 
     server = grpc.aio.server(
         options=[("grpc.max_receive_message_length", settings.max_message_bytes)]
     )
     use_cases = UseCases.build(Dependencies(store, embedder, settings.engine))
-    gate = CallGate(authenticator(settings, store), telemetry)
-    self_model_service_pb2_grpc.add_SelfModelServiceServicer_to_server(
-        SelfModelServicer(use_cases, gate), server
+    gate = CallGate(authenticator(settings, store), telemetry, ready=lambda: startup.ready)
+    add_servicer(
+        SelfModelServicer(use_cases, gate),
+        self_model_service_pb2.DESCRIPTOR.services_by_name["SelfModelService"],
+        server,
     )
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -96,7 +104,7 @@ async def serve(settings: Settings) -> None:
             f"SELFMODEL_METRICS_LISTEN: cannot bind {settings.metrics_listen}: {error}"
         ) from None
     watch = Neo4jHealthWatch(
-        store.ping,
+        startup.ping,
         health_servicer,
         ("", SERVICE_NAME),
         settings.health_interval_seconds,

@@ -18,10 +18,18 @@ import grpc
 from grpc_status import rpc_status
 
 from service.api.errors import status_of
+from service.api.registration import Undecodable
 from service.auth import Authenticator
-from service.domain.errors import SelfModelError, StoreUnavailable
+from service.domain.errors import (
+    InvalidArgument,
+    SelfModelError,
+    StoreUnavailable,
+    Unauthenticated,
+)
 
 log = logging.getLogger(__name__)
+
+AMBIGUOUS_KEY_MESSAGE = "more than one authorization header: send exactly one API key"
 
 Request = TypeVar("Request")
 Response = TypeVar("Response")
@@ -37,13 +45,27 @@ class CallTelemetry(Protocol):
 class CallGate:
     """Authenticates calls and reports them; one per server."""
 
-    def __init__(self, authenticator: Authenticator, telemetry: CallTelemetry) -> None:
+    def __init__(
+        self,
+        authenticator: Authenticator,
+        telemetry: CallTelemetry,
+        ready: Callable[[], bool] = lambda: True,
+    ) -> None:
+        """`ready`: whether the store is set up; until then calls are UNAVAILABLE."""
         self.authenticator = authenticator
         self.telemetry = telemetry
+        self._ready = ready
 
     async def tenant_of(self, context: Context[Request, Response]) -> str:
-        metadata = dict(context.invocation_metadata() or ())
-        authorization = metadata.get("authorization")
+        if not self._ready():
+            raise StoreUnavailable("starting: Neo4j has not answered yet; retry")
+        keys = [
+            value for key, value in context.invocation_metadata() or () if key == "authorization"
+        ]
+        if len(keys) > 1:
+            # Which one would win is an accident of the transport: refuse to guess.
+            raise Unauthenticated(AMBIGUOUS_KEY_MESSAGE)
+        authorization = keys[0] if keys else None
         return await self.authenticator.tenant_for(
             authorization if isinstance(authorization, str) else None
         )
@@ -98,6 +120,13 @@ class _Call:
         self._gate.telemetry.call_finished(self._method, self.tenant, self.code, seconds)
 
 
+def _decoded(request: Request | Undecodable) -> Request:
+    """The request, or INVALID_ARGUMENT when its bytes did not parse."""
+    if isinstance(request, Undecodable):
+        raise InvalidArgument.of("request", request.description)
+    return request
+
+
 def unary(
     handler: Callable[[Servicer, Request, str], Awaitable[Response]],
 ) -> Callable[[Servicer, Request, Context[Request, Response]], Awaitable[Response]]:
@@ -108,7 +137,7 @@ def unary(
         call = _Call(self.gate, handler.__name__)
         try:
             call.tenant = await self.gate.tenant_of(context)
-            return await handler(self, request, call.tenant)
+            return await handler(self, _decoded(request), call.tenant)
         except asyncio.CancelledError:
             call.cancelled(context)
             raise
@@ -131,7 +160,7 @@ def server_stream(
         call = _Call(self.gate, handler.__name__)
         try:
             call.tenant = await self.gate.tenant_of(context)
-            async for response in handler(self, request, call.tenant):
+            async for response in handler(self, _decoded(request), call.tenant):
                 yield response
         except asyncio.CancelledError:
             call.cancelled(context)

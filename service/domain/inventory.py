@@ -241,7 +241,8 @@ def validate_entries(entries: Sequence[InventoryEntry], path: str) -> None:
     violations: list[FieldViolation] = []
 
     def check(where: str, value: str, max_bytes: int, *, required: bool) -> None:
-        problem = text_problem(value, max_bytes, required=required)
+        # Every text of an entry may reach a prompt or a person: shown.
+        problem = text_problem(value, max_bytes, required=required, shown=True)
         if problem is not None:
             violations.append(FieldViolation(where, problem))
 

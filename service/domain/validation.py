@@ -9,12 +9,20 @@ from service.domain import limits
 from service.domain.errors import FieldViolation, InvalidArgument
 from service.domain.model import BeliefOrder, BeliefProposal, NewObservation
 
+INVISIBLE = "contains invisible or bidirectional formatting characters"
 
-def text_problem(value: str, max_bytes: int, *, required: bool) -> str | None:
+
+def text_problem(value: str, max_bytes: int, *, required: bool, shown: bool = False) -> str | None:
+    """What is wrong with a text field, if anything. `shown`: the text may be shown to a
+    model or a person (RenderContext): invisible and bidirectional formatting characters
+    (zero-width spaces and joiners, bidi overrides and isolates, line separators), which
+    would make it read differently from what it holds, are refused too."""
     # Control characters first: str.strip() removes some of them (\x0b, \x1c...), so a
     # text of only those would otherwise pass as empty.
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in value):
         return "contains control characters"
+    if shown and any(unicodedata.category(ch) in ("Cf", "Zl", "Zp") for ch in value):
+        return INVISIBLE
     if len(value.encode("utf-8")) > max_bytes:
         return f"longer than {max_bytes} bytes"
     if not value.strip():
@@ -29,8 +37,9 @@ def _check(
     max_bytes: int,
     *,
     required: bool,
+    shown: bool = False,
 ) -> None:
-    problem = text_problem(value, max_bytes, required=required)
+    problem = text_problem(value, max_bytes, required=required, shown=shown)
     if problem is not None:
         violations.append(FieldViolation(field, problem))
 
@@ -55,7 +64,7 @@ def validate_user_key_part(value: str, field: str) -> None:
 
 def validate_context(context: str, field: str) -> None:
     violations: list[FieldViolation] = []
-    _check(violations, field, context, limits.MAX_IDENTIFIER_BYTES, required=False)
+    _check(violations, field, context, limits.MAX_IDENTIFIER_BYTES, required=False, shown=True)
     if violations:
         raise InvalidArgument(violations)
 
@@ -84,6 +93,7 @@ def validate_observation(
         observation.context,
         limits.MAX_IDENTIFIER_BYTES,
         required=False,
+        shown=True,
     )
     _check(
         violations,
@@ -105,6 +115,7 @@ def validate_observation(
             proposal.statement,
             limits.MAX_STATEMENT_BYTES,
             required=True,
+            shown=True,
         )
         _check(
             violations,
@@ -112,6 +123,7 @@ def validate_observation(
             proposal.context,
             limits.MAX_IDENTIFIER_BYTES,
             required=False,
+            shown=True,
         )
     if violations:
         raise InvalidArgument(violations)
@@ -127,8 +139,15 @@ def validate_user_statement(
         violations, "idempotency_key", idempotency_key, limits.MAX_IDENTIFIER_BYTES, required=False
     )
     if statement is not None:
-        _check(violations, "statement", statement, limits.MAX_STATEMENT_BYTES, required=True)
-    _check(violations, "context", context, limits.MAX_IDENTIFIER_BYTES, required=False)
+        _check(
+            violations,
+            "statement",
+            statement,
+            limits.MAX_STATEMENT_BYTES,
+            required=True,
+            shown=True,
+        )
+    _check(violations, "context", context, limits.MAX_IDENTIFIER_BYTES, required=False, shown=True)
     if violations:
         raise InvalidArgument(violations)
 

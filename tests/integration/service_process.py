@@ -36,7 +36,7 @@ class ServiceProcess:
         self._extra_env = dict(extra_env or {})
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, *, wait_until_serving: bool = True) -> None:
         environment = {
             **os.environ,
             "SELFMODEL_LISTEN": self.address,
@@ -55,9 +55,10 @@ class ServiceProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self._wait_until_serving()
+        if wait_until_serving:
+            self.wait_until_serving()
 
-    def _wait_until_serving(self) -> None:
+    def wait_until_serving(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         with grpc.insecure_channel(self.address) as channel:
             health = health_pb2_grpc.HealthStub(channel)
@@ -85,6 +86,13 @@ class ServiceProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+    def memory(self) -> dict[str, int]:
+        """The process's resident memory in bytes: now (VmRSS) and at its peak (VmHWM)."""
+        assert self._process is not None
+        status = Path(f"/proc/{self._process.pid}/status").read_text()
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        return {name: int(fields[name].split()[0]) * 1024 for name in ("VmRSS", "VmHWM")}
 
     @property
     def returncode(self) -> int | None:

@@ -191,6 +191,64 @@ def test_a_request_over_the_size_limit_is_resource_exhausted(deployment: Deploym
     assert error.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
+def _bytes(data: bytes) -> bytes:
+    return data
+
+
+def send_raw(
+    channel: grpc.Channel, path: str, streaming: bool, data: bytes, authorization: str
+) -> None:
+    """Sends `data` as the request's bytes, as they are."""
+    metadata = (("authorization", authorization),) if authorization else ()
+    if streaming:
+        stream = channel.unary_stream(path, request_serializer=_bytes, response_deserializer=_bytes)
+        list(stream(data, metadata=metadata, timeout=10))
+    else:
+        unary = channel.unary_unary(path, request_serializer=_bytes, response_deserializer=_bytes)
+        unary(data, metadata=metadata, timeout=10)
+
+
+def _undecodable_requests() -> list[tuple[str, bool, bytes]]:
+    """(method, server-streaming, bytes) for every method: bytes that are no message, and
+    an Observe whose content is not UTF-8 (same length, so the framing stays valid)."""
+    service = self_model_service_pb2.DESCRIPTOR.services_by_name["SelfModelService"]
+    cases = [(m.name, m.server_streaming, b"\xff\xff") for m in service.methods]
+    valid = self_model_service_pb2.ObserveRequest(
+        self_model="selfModels/00000000-0000-0000-0000-000000000000",
+        observation=observation_pb2.Observation(content="MARKER"),
+    ).SerializeToString()
+    cases.append(("Observe", False, valid.replace(b"MARKER", b"\xff\xfe\xfd\xfc\xfb\xfa")))
+    return cases
+
+
+def test_undecodable_request_bytes_are_invalid_argument_logged_and_counted(
+    deployment: Deployment,
+) -> None:
+    cases = _undecodable_requests()
+    before = deployment.metrics()
+    logged_before = len(deployment.log_entries())
+    with grpc.insecure_channel(deployment.service.address) as channel:
+        for method, streaming, data in cases:
+            path = f"/selfmodel.v1.SelfModelService/{method}"
+            with pytest.raises(grpc.RpcError) as error:
+                send_raw(channel, path, streaming, data, f"Bearer {deployment.key}")
+            assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT, method
+            assert "is not a valid selfmodel.v1." in (error.value.details() or ""), method
+            # Without a key, the caller learns nothing about the request.
+            with pytest.raises(grpc.RpcError) as anonymous:
+                send_raw(channel, path, streaming, data, "")
+            assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+    after = deployment.metrics()
+    key = calls("Observe", "INVALID_ARGUMENT")
+    assert after[key] - before.get(key, 0) == 2
+    wait_for(lambda: len(deployment.log_entries()) >= logged_before + 2 * len(cases))
+    new = deployment.log_entries()[logged_before:]
+    assert sum(1 for e in new if e.get("event") == "rpc" and e["method"] == "Observe") == 4
+    assert not [e for e in new if e.get("level") == "ERROR" or "Traceback" in str(e)]
+    assert "Traceback" not in deployment.log_path.read_text(errors="replace")
+
+
 def test_a_neo4j_outage_is_unavailable_and_the_service_recovers_by_itself(
     deployment: Deployment,
 ) -> None:
@@ -308,3 +366,44 @@ def test_shutdown_lets_the_call_in_flight_finish_then_closes_the_driver(
     observed = len(messages) - 1 - messages[::-1].index("rpc Observe OK")
     closed = messages.index("Neo4j driver closed")
     assert shutting_down < observed < closed, messages[shutting_down - 1 :]
+
+
+def test_a_service_started_before_neo4j_waits_for_it_then_serves(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    workdir = tmp_path_factory.mktemp("neo4j-later")
+    neo4j = EmbeddedNeo4j(workdir / "neo4j", port=free_port())
+    service = ServiceProcess(
+        neo4j.uri,
+        workdir / "service.log",
+        extra_env={
+            "SELFMODEL_HEALTH_INTERVAL_SECONDS": "0.5",
+            "SELFMODEL_NEO4J_CONNECT_TIMEOUT_SECONDS": "1",
+        },
+    )
+    service.start(wait_until_serving=False)
+    try:
+        with grpc.insecure_channel(service.address) as channel:
+            stubs = Stubs(SelfModelServiceStub(channel), health_pb2_grpc.HealthStub(channel))
+            wait_for_health(stubs, health_pb2.HealthCheckResponse.NOT_SERVING, within=60)
+            with pytest.raises(grpc.RpcError) as early:
+                stubs.service.GetOrCreateSelfModel(
+                    self_model_service_pb2.GetOrCreateSelfModelRequest(
+                        external_user_id="u-1", scope="s"
+                    ),
+                    timeout=10,
+                )
+            assert early.value.code() == grpc.StatusCode.UNAVAILABLE
+            time.sleep(2)
+            assert service.returncode is None, service.log_tail()
+
+            neo4j.start()
+            wait_for_health(stubs, health_pb2.HealthCheckResponse.SERVING, within=30)
+            key = create_api_key(neo4j.uri, TENANT)
+        with connect(service.address, key) as ready:
+            model = create_model(ready.service)
+            observe(ready.service, model.name, ("Prefers concise output formats", SUPPORTS, ""))
+    finally:
+        service.stop()
+        neo4j.stop()
+    assert "Traceback" not in (workdir / "service.log").read_text(errors="replace")

@@ -12,6 +12,7 @@ import pytest
 from selfmodel.v1 import observation_pb2
 from selfmodel.v1 import self_model_service_pb2 as messages
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
+from service.domain.render import HEADER
 from tests.integration.requests import CONTRADICTS, SUPPORTS, create_model, observe
 
 
@@ -32,9 +33,9 @@ def test_render_context_lists_the_confident_beliefs_of_the_context(
         messages.RenderContextRequest(self_model=model.name, context="editor", min_confidence=0.5)
     )
     assert rendered.text.splitlines() == [
-        "What is known about this user (confidence from 0 to 1):",
-        f"- Writes in British English [in editor] ({rendered.beliefs[0].confidence:.2f})",
-        f"- Prefers concise output formats ({rendered.beliefs[1].confidence:.2f})",
+        HEADER,
+        f'- "Writes in British English" in "editor" ({rendered.beliefs[0].confidence:.2f})',
+        f'- "Prefers concise output formats" ({rendered.beliefs[1].confidence:.2f})',
     ]
     top = stub.RenderContext(messages.RenderContextRequest(self_model=model.name, max_beliefs=1))
     assert [b.statement for b in top.beliefs] == ["Writes in British English"]

@@ -17,7 +17,7 @@ from neo4j import Driver
 from selfmodel.v1 import observation_pb2
 from selfmodel.v1 import self_model_service_pb2 as messages
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
-from tests.integration.auth import with_key
+from tests.integration.auth import create_api_key, with_key
 from tests.integration.requests import CONTRADICTS, SUPPORTS, observe
 
 Call = Callable[[SelfModelServiceStub], object]
@@ -230,3 +230,18 @@ def test_a_key_from_one_tenant_cannot_be_combined_with_another(
             messages.GetSelfModelRequest(name=model.name), metadata=(("x-tenant", "acme"),)
         )
     assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_two_authorization_headers_are_refused(plain_channel: grpc.Channel, neo4j_uri: str) -> None:
+    # Two valid keys of two tenants: which one gRPC would hand over last is no choice.
+    first = create_api_key(neo4j_uri, "tenant-first")
+    second = create_api_key(neo4j_uri, "tenant-second")
+    stub = SelfModelServiceStub(plain_channel)
+    with pytest.raises(grpc.RpcError) as error:
+        stub.GetOrCreateSelfModel(
+            messages.GetOrCreateSelfModelRequest(external_user_id="u-1", scope="s"),
+            metadata=(("authorization", f"Bearer {first}"), ("authorization", f"Bearer {second}")),
+        )
+    assert error.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    assert "more than one authorization header" in (error.value.details() or "")
+    assert "smk_" not in (error.value.details() or "")
