@@ -77,6 +77,9 @@ class GraphStore:
             auth=auth,
             notifications_min_severity="OFF",
             connection_timeout=settings.connect_timeout_seconds,
+            # The driver's default waits up to 60 s for a pooled connection during an
+            # outage, far past the retry time.
+            connection_acquisition_timeout=settings.connect_timeout_seconds,
             max_transaction_retry_time=settings.max_retry_seconds,
         )
         return cls(
