@@ -8,20 +8,6 @@ from store.beliefs import BELIEF_EMBEDDING_INDEX
 from store.graph import GraphStore
 from store.inventories import INVENTORY_SCHEMA
 
-DEFAULT_TENANT = "default"
-"""The tenant of data written before the service had tenants, and of auth-off mode."""
-
-# Data written before tenants and idempotency-key uniqueness existed is brought up to date
-# before the constraints that need it are created. Each statement is a no-op afterwards.
-_MIGRATIONS: tuple[LiteralString, ...] = (
-    "DROP CONSTRAINT user_scope_external_id IF EXISTS",
-    "MATCH (n) WHERE (n:User OR n:SelfModel OR n:Observation OR n:Belief OR n:BeliefVersion "
-    "OR n:Context OR n:AlignmentVersion) AND n.tenant IS NULL "
-    "CALL (n) { SET n.tenant = '" + DEFAULT_TENANT + "' } IN TRANSACTIONS OF 10000 ROWS",
-    "MATCH (o:Observation {idempotency_key: ''}) "
-    "CALL (o) { REMOVE o.idempotency_key } IN TRANSACTIONS OF 10000 ROWS",
-)
-
 _CONSTRAINTS_AND_INDEXES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
     # One user per (tenant, scope, external id); also the lookup index for that triple.
@@ -61,7 +47,6 @@ def _vector_index(dimensions: int) -> LiteralString:
 
 async def ensure_schema(store: GraphStore, embedding_dimensions: int) -> None:
     """Migrates old data, creates what is missing and waits until every index is online."""
-    await store.run_schema(_MIGRATIONS)
     await store.run_schema(_CONSTRAINTS_AND_INDEXES)
     await store.run_schema(INVENTORY_SCHEMA)
     await store.run_schema((_vector_index(embedding_dimensions),))
