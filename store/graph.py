@@ -46,6 +46,12 @@ class Neo4jSettings:
     max_retry_seconds: float = 10.0
     """How long the driver keeps retrying a unit of work after transient failures."""
 
+    @property
+    def retry_budget_seconds(self) -> float:
+        """How long after its first attempt started a unit of work may still be retrying:
+        the retry time, plus one last attempt's wait for a connection."""
+        return self.max_retry_seconds + self.connect_timeout_seconds
+
 
 class GraphStore:
     """Runs units of work against Neo4j, each in one managed (retried) transaction."""
@@ -57,11 +63,15 @@ class GraphStore:
         *,
         on_retry: Callable[[], None] | None = None,
         ping_timeout: float = 5.0,
+        retry_budget: float | None = None,
     ) -> None:
+        """`retry_budget`: once a unit of work is retried, it fails (StoreUnavailable) at
+        the latest this many seconds after its first attempt started (None: unbounded)."""
         self._driver = driver
         self._database = database
         self._on_retry = on_retry
         self._ping_timeout = ping_timeout
+        self._retry_budget = retry_budget
 
     @classmethod
     def open(
@@ -87,6 +97,7 @@ class GraphStore:
             settings.database,
             on_retry=on_retry,
             ping_timeout=settings.connect_timeout_seconds,
+            retry_budget=settings.retry_budget_seconds,
         )
 
     async def close(self) -> None:
@@ -138,12 +149,40 @@ class GraphStore:
     async def read_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Like `read`, but `work` gets the driver's transaction: for stores of their own."""
         async with self._session() as session:
-            return await session.execute_read(work)
+            return await self._within_budget(session.execute_read, work)
 
     async def write_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Like `write`, but `work` gets the driver's transaction: for stores of their own."""
         async with self._session() as session:
-            return await session.execute_write(work)
+            return await self._within_budget(session.execute_write, work)
+
+    async def _within_budget(
+        self,
+        execute: Callable[[Callable[[AsyncManagedTransaction], Awaitable[T]]], Awaitable[T]],
+        work: Callable[[AsyncManagedTransaction], Awaitable[T]],
+    ) -> T:
+        """Runs `work` through the driver's retries, cut off at the retry budget once it is
+        retried: the driver's backoff alone can sleep past its retry time and then start
+        one more attempt (about twice the retry time in all). A first attempt, however
+        long, is not cut: only retries are bounded."""
+        loop = asyncio.get_running_loop()
+        started: float | None = None
+        try:
+            async with asyncio.timeout(None) as budget:
+
+                async def attempt(tx: AsyncManagedTransaction) -> T:
+                    nonlocal started
+                    if started is None:
+                        started = loop.time()
+                    elif self._retry_budget is not None and budget.when() is None:
+                        budget.reschedule(started + self._retry_budget)
+                    return await work(tx)
+
+                return await execute(attempt)
+        except TimeoutError as error:
+            raise StoreUnavailable(
+                f"Neo4j still failing {self._retry_budget:.0f} s after the first attempt"
+            ) from error
 
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
