@@ -63,7 +63,7 @@ $(GRPCURL):
 	GOBIN="$(dir $@)" go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
 
 launcher:
-	$(PYTHON) -m store.embedded_neo4j build
+	$(PYTHON) -m devtools.neo4j build
 
 # The client library and the example program of each language (docs/clients.md): stubs
 # generated from protos/ by each ecosystem's own tools, into caches and git-ignored dirs.
@@ -75,7 +75,7 @@ clients: $(VENV)/.complete
 
 # Serves on 127.0.0.1:50051, backed by the embedded Neo4j (data in .data/neo4j).
 run: service
-	"$(PY)" -m service.devrun
+	"$(PY)" -m devtools.run
 
 # buf breaking compares the protos with the image of the last released API (README, "Layout").
 lint: install

@@ -32,9 +32,9 @@ from typing import Any
 import grpc
 
 from bench.workload import RAW, WARM_UP, statements, throughput, timed
+from devtools.neo4j import EmbeddedNeo4j, free_port
 from selfmodel.v1 import observation_pb2, self_model_service_pb2
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
-from store.embedded_neo4j import EmbeddedNeo4j, free_port
 from tests.integration.service_process import ServiceProcess
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

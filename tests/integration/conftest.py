@@ -13,8 +13,8 @@ import grpc
 import pytest
 from neo4j import Driver, GraphDatabase
 
+from devtools.neo4j import EmbeddedNeo4j, free_port
 from selfmodel.v1 import self_model_service_pb2_grpc
-from store.embedded_neo4j import EmbeddedNeo4j, free_port
 from tests.integration.auth import TEST_TENANT, create_api_key, with_key
 from tests.integration.service_process import ServiceProcess
 

@@ -12,11 +12,11 @@ import uuid
 import pytest
 from neo4j import Driver
 
+from devtools.neo4j import free_port
 from service.auth import ApiKeyAuthenticator
 from service.domain.api_keys import key_hash
 from service.domain.errors import Unauthenticated
 from store.api_keys import ApiKeyStore
-from store.embedded_neo4j import free_port
 from store.graph import GraphStore, Neo4jSettings
 from tests.integration.service_process import PROJECT_ROOT
 

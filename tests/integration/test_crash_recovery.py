@@ -20,10 +20,10 @@ import grpc
 import pytest
 from neo4j import GraphDatabase
 
+from devtools.neo4j import EmbeddedNeo4j, free_port
 from selfmodel.v1 import observation_pb2
 from selfmodel.v1 import self_model_service_pb2 as messages
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
-from store.embedded_neo4j import EmbeddedNeo4j, free_port
 from tests.integration.auth import create_api_key, with_key
 from tests.integration.requests import create_model
 from tests.integration.service_process import ServiceProcess

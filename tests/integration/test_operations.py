@@ -22,10 +22,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from neo4j.exceptions import SessionExpired, TransientError
 from prometheus_client.parser import text_string_to_metric_families
 
+from devtools.neo4j import EmbeddedNeo4j, free_port
 from selfmodel.v1 import observation_pb2, self_model_service_pb2
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from service.domain.errors import Aborted, StoreUnavailable
-from store.embedded_neo4j import EmbeddedNeo4j, free_port
 from store.graph import GraphStore, Neo4jSettings
 from store.transaction import StoreTransaction
 from tests.integration.auth import create_api_key, with_key

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devtools.neo4j import EmbeddedNeo4j, free_port
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
-from store.embedded_neo4j import EmbeddedNeo4j, free_port
 from tests.integration.auth import authenticated_channel, create_api_key
 from tests.integration.requests import SUPPORTS, create_model, get_model, observe
 from tests.integration.service_process import ServiceProcess

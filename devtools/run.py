@@ -11,10 +11,10 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from devtools.neo4j import EmbeddedNeo4j
 from service.config import Settings
 from service.observability import configure_logging
 from service.server import serve
-from store.embedded_neo4j import EmbeddedNeo4j
 
 DATA_DIR = Path(".data/neo4j")
 BOLT_PORT = int(os.environ.get("SELFMODEL_EMBEDDED_NEO4J_PORT", "7687"))
