@@ -14,12 +14,15 @@ from typing import LiteralString, TypeVar
 
 from neo4j import (
     READ_ACCESS,
+    WRITE_ACCESS,
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
     AsyncSession,
+    Bookmarks,
 )
 from neo4j.exceptions import (
+    ClientError,
     DatabaseUnavailable,
     ServiceUnavailable,
     SessionExpired,
@@ -27,7 +30,9 @@ from neo4j.exceptions import (
 )
 
 from service.application.ports import RecordingTransaction
-from service.domain.errors import Aborted, StoreUnavailable
+from service.domain.errors import Aborted, InvalidArgument, StoreUnavailable
+from store import consistency
+from store.consistency import CONSISTENCY_TOKEN_FIELD
 from store.scoped import TenantScopedTransaction
 from store.transaction import StoreTransaction
 
@@ -147,14 +152,20 @@ class GraphStore:
         return run
 
     async def read_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Like `read`, but `work` gets the driver's transaction: for stores of their own."""
-        async with self._session() as session:
+        """Like `read`, but `work` gets the driver's transaction: for stores of their own.
+        In READ access mode (a cluster serves it from any member), after the bookmarks of
+        `consistency.read_after`."""
+        async with self._session(READ_ACCESS) as session:
             return await self._within_budget(session.execute_read, work)
 
     async def write_raw(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
-        """Like `write`, but `work` gets the driver's transaction: for stores of their own."""
-        async with self._session() as session:
-            return await self._within_budget(session.execute_write, work)
+        """Like `write`, but `work` gets the driver's transaction: for stores of their own.
+        Records the committed transaction's bookmark (`consistency.written`)."""
+        async with self._session(WRITE_ACCESS) as session:
+            result = await self._within_budget(session.execute_write, work)
+            bookmarks = await session.last_bookmarks()
+            consistency.record_write(tuple(sorted(bookmarks.raw_values)))
+            return result
 
     async def _within_budget(
         self,
@@ -185,11 +196,22 @@ class GraphStore:
             ) from error
 
     @contextlib.asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
+    async def _session(self, access_mode: str = WRITE_ACCESS) -> AsyncIterator[AsyncSession]:
         """A session whose driver errors surface as the domain's store errors."""
+        after = consistency.read_after()
         try:
-            async with self._driver.session(database=self._database) as session:
+            async with self._driver.session(
+                database=self._database,
+                default_access_mode=access_mode,
+                bookmarks=Bookmarks.from_raw_values(after) if after else None,
+            ) as session:
                 yield session
+        except ClientError as error:
+            if after and "Bookmark" in (error.code or ""):
+                raise InvalidArgument.of(
+                    CONSISTENCY_TOKEN_FIELD, "names no transaction of this database"
+                ) from error
+            raise
         except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error
         except TransientError as error:

@@ -17,6 +17,7 @@ from typing import Protocol, TypeVar
 import grpc
 from grpc_status import rpc_status
 
+from service.api import consistency
 from service.api.errors import status_of
 from service.api.registration import Undecodable
 from service.auth import Authenticator
@@ -25,6 +26,12 @@ from service.domain.errors import (
     SelfModelError,
     StoreUnavailable,
     Unauthenticated,
+)
+from store.consistency import (
+    CONSISTENCY_TOKEN_FIELD,
+    read_after_bookmarks,
+    reading_after,
+    written,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +62,28 @@ class CallGate:
         self.authenticator = authenticator
         self.telemetry = telemetry
         self._ready = ready
+
+    def read_after(self, context: Context[Request, Response], tenant: str) -> tuple[str, ...]:
+        """The bookmarks of the consistency token the call sends, if any."""
+        tokens = [
+            value
+            for key, value in context.invocation_metadata() or ()
+            if key == CONSISTENCY_TOKEN_FIELD
+        ]
+        if len(tokens) > 1:
+            raise InvalidArgument.of(CONSISTENCY_TOKEN_FIELD, "at most one per call")
+        if not tokens or not isinstance(tokens[0], str) or not tokens[0]:
+            return ()
+        return consistency.bookmarks_of(tokens[0], tenant)
+
+    @staticmethod
+    def reply_token(context: Context[Request, Response], tenant: str) -> None:
+        """Puts the consistency token of the call's last write in its trailing metadata."""
+        bookmarks = written()
+        if bookmarks:
+            context.set_trailing_metadata(
+                ((CONSISTENCY_TOKEN_FIELD, consistency.issue(tenant, bookmarks)),)
+            )
 
     async def tenant_of(self, context: Context[Request, Response]) -> str:
         if not self._ready():
@@ -137,7 +166,10 @@ def unary(
         call = _Call(self.gate, handler.__name__)
         try:
             call.tenant = await self.gate.tenant_of(context)
-            return await handler(self, _decoded(request), call.tenant)
+            with reading_after(self.gate.read_after(context, call.tenant)):
+                response = await handler(self, _decoded(request), call.tenant)
+            self.gate.reply_token(context, call.tenant)
+            return response
         except asyncio.CancelledError:
             call.cancelled(context)
             raise
@@ -160,6 +192,8 @@ def server_stream(
         call = _Call(self.gate, handler.__name__)
         try:
             call.tenant = await self.gate.tenant_of(context)
+            # Set for the rest of the stream's task (a context manager cannot span yields).
+            read_after_bookmarks(self.gate.read_after(context, call.tenant))
             async for response in handler(self, _decoded(request), call.tenant):
                 yield response
         except asyncio.CancelledError:
