@@ -54,19 +54,13 @@ async def learn(
         )
         for item in state.learned
     }
-    unlearned = [
-        (inference.entry, belief_context(inference.entry, observation.context))
-        for inference in inferences
-    ]
-    unlearned = [
-        (entry, context) for entry, context in unlearned if (entry.key, context) not in learned
-    ]
+    placed = [(i, belief_context(i.entry, observation.context)) for i in inferences]
+    unlearned = [(i.entry, c) for i, c in placed if (i.entry.key, c) not in learned]
     if unlearned:
         learned.update(await _adoptable(tx, model, plan, unlearned))
     done: set[Place] = set()
-    for inference in inferences:
+    for inference, context in placed:
         entry = inference.entry
-        context = belief_context(entry, observation.context)
         current = learned.get((entry.key, context))
         change = plan_learning(
             entry,

@@ -45,7 +45,7 @@ def test_vectors_match_sentence_transformers(embedder: OnnxEmbedder) -> None:
 def test_the_service_embeds_without_loading_torch() -> None:
     probe = (
         "import sys; from service.embeddings import OnnxEmbedder, packaged_model_path; "
-        "e = OnnxEmbedder(str(packaged_model_path())); e.embed_blocking(['a text']); "
+        "e = OnnxEmbedder(str(packaged_model_path())); e.embed_blocking(['one sentence']); "
         "print('torch' in sys.modules)"
     )
     done = subprocess.run(
