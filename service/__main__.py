@@ -6,20 +6,16 @@ import argparse
 import asyncio
 import os
 
-from service.config import ENVIRONMENT_VARIABLES, ConfigurationError, Settings
+from service.config import ConfigurationError, Settings, settings_help
 from service.observability import configure_logging
 from service.server import serve
 
 
 def _parser() -> argparse.ArgumentParser:
-    width = max(map(len, ENVIRONMENT_VARIABLES))
-    epilog = "environment variables:\n" + "\n".join(
-        f"  {name:<{width}}  {meaning}" for name, meaning in ENVIRONMENT_VARIABLES.items()
-    )
     parser = argparse.ArgumentParser(
         prog="python -m service",
         description="selfmodel: a living model of each user of a product, served over gRPC.",
-        epilog=epilog,
+        epilog=settings_help(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--listen", help="host:port to serve on (overrides SELFMODEL_LISTEN)")

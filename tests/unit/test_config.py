@@ -1,9 +1,12 @@
+import re
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from service.config import ENVIRONMENT_VARIABLES, ConfigurationError, Settings
+from service.config import ConfigurationError, Settings, declarations, settings_table
 from service.domain.model import ObservationType
 
 
@@ -134,8 +137,49 @@ def test_unusable_operations_settings_are_refused(name: str, value: str) -> None
         Settings.from_environment({name: value})
 
 
-def test_help_lists_every_variable_of_the_readme() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    for name in ENVIRONMENT_VARIABLES:
-        if "<" not in name:
-            assert f"`{name}`" in readme, name
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_readme_table_is_the_declared_settings() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(
+        r"<!-- settings: generated[^\n]*-->\n(.*?)\n<!-- settings: end -->", readme, re.S
+    )
+    assert block, "README.md lost its settings table markers"
+    assert block.group(1) == settings_table(), (
+        "README.md's settings table differs from service/config.py: "
+        "replace it with the output of `python -m service.config`"
+    )
+
+
+def test_every_weight_of_the_evidence_model_is_a_setting() -> None:
+    names = {name for name, _, _ in declarations()}
+    assert {f"SELFMODEL_WEIGHT_{kind.name}" for kind in ObservationType} <= names
+
+
+def test_help_lists_every_setting_with_its_meaning_and_default() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "service", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for name, default, meaning in declarations():
+        assert name in shown, name
+        assert meaning.replace("`", "") in " ".join(shown.split()), name
+        assert f"(default: {default.replace('`', '')})" in shown, name
+
+
+def test_an_unusable_setting_stops_the_service_naming_it_without_a_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "service"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "SELFMODEL_PRIOR": "certain", "SELFMODEL_LISTEN": "50051"},
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "configuration: SELFMODEL_LISTEN must be host:port" in result.stderr
+    assert "SELFMODEL_PRIOR must be a valid number" in result.stderr
+
+
+def test_an_empty_number_keeps_its_default() -> None:
+    assert Settings.from_environment({"SELFMODEL_PRIOR": ""}).engine.evidence.prior == 0.5

@@ -40,7 +40,7 @@ def test_the_service_is_built_here_and_wired_to_neo4j_by_environment() -> None:
 
 
 def test_every_variable_the_compose_file_sets_is_one_the_service_reads() -> None:
-    from service.config import ENVIRONMENT_VARIABLES
+    from service.config import declarations
 
     environment = compose()["services"]["selfmodel"]["environment"]
-    assert set(environment) <= set(ENVIRONMENT_VARIABLES)
+    assert set(environment) <= {name for name, _, _ in declarations()}
