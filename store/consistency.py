@@ -12,10 +12,6 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 
-CONSISTENCY_TOKEN_FIELD = "selfmodel-consistency-token"
-"""The metadata key of a consistency token (a write's reply carries it in its trailing
-metadata; a read may send it in its request metadata)."""
-
 _read_after: ContextVar[tuple[str, ...]] = ContextVar("read_after", default=())
 _written: ContextVar[tuple[str, ...]] = ContextVar("written", default=())
 

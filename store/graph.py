@@ -30,9 +30,8 @@ from neo4j.exceptions import (
 )
 
 from service.application.ports import RecordingTransaction
-from service.domain.errors import Aborted, InvalidArgument, StoreUnavailable
+from service.domain.errors import Aborted, StoreUnavailable, UnknownBookmarks
 from store import consistency
-from store.consistency import CONSISTENCY_TOKEN_FIELD
 from store.scoped import TenantScopedTransaction
 from store.transaction import StoreTransaction
 
@@ -208,9 +207,7 @@ class GraphStore:
                 yield session
         except ClientError as error:
             if after and "Bookmark" in (error.code or ""):
-                raise InvalidArgument.of(
-                    CONSISTENCY_TOKEN_FIELD, "names no transaction of this database"
-                ) from error
+                raise UnknownBookmarks(str(error.message or error.code)) from error
             raise
         except (ServiceUnavailable, SessionExpired, DatabaseUnavailable) as error:
             raise StoreUnavailable(f"Neo4j unreachable: {error}") from error

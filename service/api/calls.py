@@ -18,6 +18,7 @@ import grpc
 from grpc_status import rpc_status
 
 from service.api import consistency
+from service.api.consistency import CONSISTENCY_TOKEN_FIELD
 from service.api.errors import status_of
 from service.api.registration import Undecodable
 from service.auth import Authenticator
@@ -27,12 +28,7 @@ from service.domain.errors import (
     StoreUnavailable,
     Unauthenticated,
 )
-from store.consistency import (
-    CONSISTENCY_TOKEN_FIELD,
-    read_after_bookmarks,
-    reading_after,
-    written,
-)
+from store.consistency import read_after_bookmarks, reading_after, written
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,10 @@ import binascii
 import json
 
 from service.domain.errors import InvalidArgument
-from store.consistency import CONSISTENCY_TOKEN_FIELD
+
+CONSISTENCY_TOKEN_FIELD = "selfmodel-consistency-token"
+"""The metadata key of a consistency token (a write's reply carries it in its trailing
+metadata; any call may send one in its request metadata)."""
 
 _PREFIX = "v1."
 MAX_TOKEN_BYTES = 4096

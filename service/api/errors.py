@@ -5,6 +5,7 @@ from __future__ import annotations
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 
+from service.api.consistency import CONSISTENCY_TOKEN_FIELD
 from service.domain.errors import (
     Aborted,
     AlreadyExists,
@@ -14,6 +15,7 @@ from service.domain.errors import (
     SelfModelError,
     StoreUnavailable,
     Unauthenticated,
+    UnknownBookmarks,
 )
 
 _CODES: dict[type[SelfModelError], int] = {
@@ -27,6 +29,8 @@ _CODES: dict[type[SelfModelError], int] = {
 
 def status_of(error: SelfModelError) -> status_pb2.Status:
     """The status a domain error is reported as (with BadRequest details when invalid)."""
+    if isinstance(error, UnknownBookmarks):
+        error = InvalidArgument.of(CONSISTENCY_TOKEN_FIELD, "names no transaction of this database")
     if isinstance(error, InvalidArgument):
         bad_request = error_details_pb2.BadRequest(
             field_violations=[

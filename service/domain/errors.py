@@ -29,6 +29,11 @@ class InvalidArgument(SelfModelError):
         return cls([FieldViolation(field, description)])
 
 
+class UnknownBookmarks(SelfModelError):
+    """A call asked to see transactions (a consistency token's bookmarks) that this
+    database does not know: the token came from another database."""
+
+
 class NotFound(SelfModelError):
     """The named resource does not exist."""
 

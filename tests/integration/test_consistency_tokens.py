@@ -15,7 +15,7 @@ import pytest
 from selfmodel.v1 import observation_pb2
 from selfmodel.v1 import self_model_service_pb2 as messages
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
-from store.consistency import CONSISTENCY_TOKEN_FIELD
+from service.api.consistency import CONSISTENCY_TOKEN_FIELD
 from tests.integration.requests import new_user_id
 
 

@@ -50,6 +50,7 @@ class ScriptedService(self_model_service_pb2_grpc.SelfModelServiceServicer):
     unavailable: int = 0
     final: status_pb2.Status | None = None
     arrivals: list[Arrival] = field(default_factory=list)
+    writes: int = 0
 
     def _answer(self, request: object, context: grpc.ServicerContext) -> None:
         self.arrivals.append(
@@ -68,6 +69,8 @@ class ScriptedService(self_model_service_pb2_grpc.SelfModelServiceServicer):
         self, request: self_model_service_pb2.ObserveRequest, context: grpc.ServicerContext
     ) -> self_model_service_pb2.ObserveResponse:
         self._answer(request, context)
+        self.writes += 1
+        context.set_trailing_metadata((("selfmodel-consistency-token", f"v1.write-{self.writes}"),))
         belief = self_model_pb2.Belief(
             name=f"{MODEL}/beliefs/1",
             statement=request.beliefs[0].statement,
@@ -247,3 +250,22 @@ def test_no_retry_starts_that_would_end_after_the_deadline(harness: Harness) -> 
         observe(client)
     assert sum(harness.pauses) < 3.0
     assert len(harness.service.arrivals) == len(harness.pauses) + 1
+
+
+def test_every_call_sends_the_token_of_the_clients_newest_write(harness: Harness) -> None:
+    with harness.client() as client:
+        assert client.consistency_token is None
+        client.get(MODEL)
+        observe(client)
+        client.get(MODEL)
+        observe(client)
+        client.get(MODEL)
+        assert client.consistency_token == "v1.write-2"
+    sent = [a.metadata.get("selfmodel-consistency-token") for a in harness.service.arrivals]
+    assert sent == [None, None, "v1.write-1", "v1.write-1", "v1.write-2"]
+
+
+def test_a_client_can_start_from_another_clients_token(harness: Harness) -> None:
+    with harness.client(consistency_token="v1.elsewhere") as client:
+        client.get(MODEL)
+    assert harness.service.arrivals[0].metadata["selfmodel-consistency-token"] == "v1.elsewhere"

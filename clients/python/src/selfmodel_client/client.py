@@ -38,6 +38,8 @@ Response = TypeVar("Response")
 ModelRef = SelfModel | str
 
 LIST_PAGE_SIZE = 200  # the service's largest page
+CONSISTENCY_TOKEN_KEY = "selfmodel-consistency-token"
+"""Metadata key of a consistency token: in a write's trailing metadata, sent by every call."""
 
 
 class SelfModelClient:
@@ -47,6 +49,11 @@ class SelfModelClient:
     None, as against `make run`), has a deadline (`timeout` seconds, per client or per
     call, covering all its retries), and is retried on UNAVAILABLE by `retry`. Failures
     raise `SelfModelError` subclasses. Use it as a context manager, or call `close()`.
+
+    Read-your-writes: every call sends the consistency token of the newest write this
+    client made (`consistency_token`), so a read sees that write whichever service instance
+    and Neo4j cluster member serves it. Pass `consistency_token` to start from another
+    client's (same API key) writes.
     """
 
     def __init__(
@@ -60,6 +67,7 @@ class SelfModelClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        consistency_token: str | None = None,
     ) -> None:
         """`credentials` switches to TLS; without them the channel is plaintext.
         `sleep`, `clock` and `rng` exist for tests of the retry timing."""
@@ -77,6 +85,12 @@ class SelfModelClient:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
+        self._consistency_token = consistency_token
+
+    @property
+    def consistency_token(self) -> str | None:
+        """The token of this client's newest write (None before its first)."""
+        return self._consistency_token
 
     def __enter__(self) -> SelfModelClient:
         return self
@@ -250,14 +264,17 @@ class SelfModelClient:
         deadline = self._clock() + (self._timeout if timeout is None else timeout)
         retry = 0
         while True:
+            token = self._consistency_token
+            metadata = self._metadata + (((CONSISTENCY_TOKEN_KEY, token),) if token else ())
             try:
-                return rpc(
-                    request,
-                    timeout=max(deadline - self._clock(), 0.0),
-                    metadata=self._metadata,
+                response, call = rpc.with_call(
+                    request, timeout=max(deadline - self._clock(), 0.0), metadata=metadata
                 )
             except grpc.RpcError as failure:
                 error: SelfModelError = error_of(failure)
+            else:
+                self._remember_token(call)
+                return response
             retry += 1
             if not isinstance(error, UnavailableError) or retry >= self._retry.attempts:
                 raise error
@@ -265,6 +282,11 @@ class SelfModelClient:
             if self._clock() + pause >= deadline:
                 raise error
             self._sleep(pause)
+
+    def _remember_token(self, call: grpc.Call) -> None:
+        for key, value in call.trailing_metadata() or ():
+            if key == CONSISTENCY_TOKEN_KEY and isinstance(value, str) and value:
+                self._consistency_token = value
 
 
 def _name_of(model: ModelRef) -> str:
