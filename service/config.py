@@ -73,6 +73,12 @@ def setting(default: Any, meaning: str, *, shown: str | None = None, **bounds: A
     return Field(default, description=meaning, json_schema_extra={"shown": shown}, **bounds)
 
 
+def _weight(kind: ObservationType) -> Any:
+    return setting(
+        DEFAULT_WEIGHTS[kind], f"log-odds weight of one {kind.name} observation", ge=0.0, le=10.0
+    )
+
+
 class Environment(BaseSettings):
     """Every setting of the service, each an environment variable SELFMODEL_<NAME>."""
 
@@ -164,42 +170,12 @@ class Environment(BaseSettings):
     evidence_half_life_days: Number = setting(
         90.0, "age at which evidence weighs half", ge=0.01, le=36500.0
     )
-    weight_interaction: Number = setting(
-        DEFAULT_WEIGHTS[ObservationType.INTERACTION],
-        "log-odds weight of one INTERACTION observation",
-        ge=0.0,
-        le=10.0,
-    )
-    weight_preference: Number = setting(
-        DEFAULT_WEIGHTS[ObservationType.PREFERENCE],
-        "log-odds weight of one PREFERENCE observation",
-        ge=0.0,
-        le=10.0,
-    )
-    weight_feedback: Number = setting(
-        DEFAULT_WEIGHTS[ObservationType.FEEDBACK],
-        "log-odds weight of one FEEDBACK observation",
-        ge=0.0,
-        le=10.0,
-    )
-    weight_correction: Number = setting(
-        DEFAULT_WEIGHTS[ObservationType.CORRECTION],
-        "log-odds weight of one CORRECTION observation",
-        ge=0.0,
-        le=10.0,
-    )
-    weight_answer: Number = setting(
-        DEFAULT_WEIGHTS[ObservationType.ANSWER],
-        "log-odds weight of one ANSWER observation",
-        ge=0.0,
-        le=10.0,
-    )
-    weight_assertion: Number = setting(
-        DEFAULT_WEIGHTS[ObservationType.ASSERTION],
-        "log-odds weight of one ASSERTION observation",
-        ge=0.0,
-        le=10.0,
-    )
+    weight_interaction: Number = _weight(ObservationType.INTERACTION)
+    weight_preference: Number = _weight(ObservationType.PREFERENCE)
+    weight_feedback: Number = _weight(ObservationType.FEEDBACK)
+    weight_correction: Number = _weight(ObservationType.CORRECTION)
+    weight_answer: Number = _weight(ObservationType.ANSWER)
+    weight_assertion: Number = _weight(ObservationType.ASSERTION)
     alignment_rate: Number = setting(
         0.1, "how much one tested belief moves the alignment score", ge=0.0, le=1.0
     )
