@@ -35,6 +35,9 @@ from store.schema import ensure_schema
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = self_model_service_pb2.DESCRIPTOR.services_by_name["SelfModelService"].full_name
+LIVENESS = "liveness"
+"""The health name that is SERVING while the process answers, whether Neo4j does or not:
+what an orchestrator's liveness probe asks, so an outage of Neo4j restarts nothing."""
 
 
 def load_embedder(settings: Settings) -> OnnxEmbedder:
@@ -111,6 +114,7 @@ async def serve(settings: Settings) -> None:
         on_result=telemetry.neo4j_up,
     )
     await watch.check()
+    await health_servicer.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
     await server.start()
     watch.start()
     log.info("serving selfmodel on %s (Neo4j at %s)", settings.listen, settings.neo4j.uri)

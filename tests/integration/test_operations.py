@@ -411,6 +411,9 @@ def test_a_service_started_before_neo4j_waits_for_it_then_serves(
         with grpc.insecure_channel(service.address) as channel:
             stubs = Stubs(SelfModelServiceStub(channel), health_pb2_grpc.HealthStub(channel))
             wait_for_health(stubs, health_pb2.HealthCheckResponse.NOT_SERVING, within=60)
+            # Alive, though not ready: a liveness probe must not restart it for Neo4j.
+            liveness = stubs.health.Check(health_pb2.HealthCheckRequest(service="liveness"))
+            assert liveness.status == health_pb2.HealthCheckResponse.SERVING
             with pytest.raises(grpc.RpcError) as early:
                 stubs.service.GetOrCreateSelfModel(
                     self_model_service_pb2.GetOrCreateSelfModelRequest(
