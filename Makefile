@@ -13,6 +13,17 @@ GRPCURL_VERSION := v1.9.3
 GRPCURL := $(CACHE)/tools/grpcurl-$(GRPCURL_VERSION)/grpcurl
 GHZ_VERSION := v0.121.0
 GHZ := $(CACHE)/tools/ghz-$(GHZ_VERSION)/ghz
+KUSTOMIZE_VERSION := v5.8.2
+KUSTOMIZE := $(CACHE)/tools/kustomize-$(KUSTOMIZE_VERSION)/kustomize
+KUBECONFORM_VERSION := v0.8.0
+KUBECONFORM := $(CACHE)/tools/kubeconform-$(KUBECONFORM_VERSION)/kubeconform
+# The Kubernetes API's JSON schemas, from the PyPI package kubernetes-validate (the wheel's
+# sha256 pinned); the manifests are checked against the oldest and the newest version named.
+K8S_SCHEMA_PACKAGE := 1.37.0
+K8S_SCHEMA_SHA256 := 85136d018a27b50ec7fc049d902bfa5193f5976807e6c0f408e3ab6fe078cad9
+K8S_VERSIONS := 1.30.0 1.37.0
+K8S_SCHEMAS := $(CACHE)/k8s-schemas/kubernetes-validate-$(K8S_SCHEMA_PACKAGE)
+K8S_KUSTOMIZATIONS := deploy/k8s/base deploy/k8s/overlays/example
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -20,7 +31,7 @@ export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
 .PHONY: all install service embedding-model protos launcher clients run test unit integration lint bench load scaling lock clean \
-	dev-data
+	dev-data manifests
 
 all: install
 
@@ -97,9 +108,31 @@ integration: install
 
 # Static checks, then every test (integration tests start their own Neo4j unless
 # SELFMODEL_TEST_NEO4J_URI points at one).
-test: lint
+test: lint manifests
 	"$(PY)" -m pytest tests
 	"$(PY)" -m pytest clients/python/tests
+
+# The Kubernetes manifests (deploy/k8s/), as kustomize builds them, against the API's
+# schemas of each Kubernetes version in K8S_VERSIONS, offline. -strict rejects unknown
+# fields; a kind without a schema is an error too. Needs neither the venv nor a cluster.
+$(KUSTOMIZE):
+	GOBIN="$(dir $@)" go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+
+$(KUBECONFORM):
+	GOBIN="$(dir $@)" go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
+
+$(K8S_SCHEMAS)/v%-strict/_definitions.json:
+	$(PYTHON) -m devtools.k8s_schemas --package-version $(K8S_SCHEMA_PACKAGE) \
+		--sha256 $(K8S_SCHEMA_SHA256) --kubernetes $* --into "$(K8S_SCHEMAS)"
+
+manifests: $(KUSTOMIZE) $(KUBECONFORM) $(K8S_VERSIONS:%=$(K8S_SCHEMAS)/v%-strict/_definitions.json)
+	set -o pipefail; for dir in $(K8S_KUSTOMIZATIONS); do for version in $(K8S_VERSIONS); do \
+	  echo "$$dir, Kubernetes $$version:"; \
+	  "$(KUSTOMIZE)" build "$$dir" | "$(KUBECONFORM)" -strict -summary \
+	    -kubernetes-version "$$version" \
+	    -schema-location '$(K8S_SCHEMAS)/{{ .NormalizedKubernetesVersion }}{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json' \
+	    || exit 1; \
+	done; done
 
 # selfmodel beside mem0 on the same workload in the same run (own Neo4j and service; mem0
 # in its own environment), and the inference's cost for a 20-entry inventory beside the
