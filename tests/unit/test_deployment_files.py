@@ -44,3 +44,21 @@ def test_every_variable_the_compose_file_sets_is_one_the_service_reads() -> None
 
     environment = compose()["services"]["selfmodel"]["environment"]
     assert set(environment) <= {name for name, _, _ in declarations()}
+
+
+def test_every_variable_the_kubernetes_manifests_set_is_a_setting_and_valid() -> None:
+    from service.config import declarations, read_environment
+
+    deployment = yaml.safe_load((ROOT / "deploy/k8s/base/deployment.yaml").read_text())
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    environment = {entry["name"]: entry.get("value", "") for entry in container["env"]}
+    secret = (ROOT / "deploy/k8s/base/neo4j.env").read_text().splitlines()
+    for line in secret:
+        if line.strip() and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            environment[name] = value
+    assert set(environment) <= {name for name, _, _ in declarations()}
+    # The manifests' own values pass the service's validation (listening on all addresses
+    # with API keys, as a pod must).
+    settings = read_environment(environment)
+    assert settings.auth == "api-keys" and settings.listen.startswith("0.0.0.0:")
