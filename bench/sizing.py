@@ -17,8 +17,10 @@ loopback ports (authentication off) and measures:
    `data/databases/neo4j` are measured by kind; the transaction logs apart.
 2. CPU per write: utime + stime (/proc/<pid>/stat) of the Neo4j JVM and of the service
    across `--cpu-calls` concurrent Observe calls (one new statement each, scope with the
-   starter inventory as in bench/load.py): 8 callers over 8 models, then 8 callers on one
-   model (a model's writes take turns on its lock); the first again once the graph is big.
+   starter inventory as in bench/load.py), after 400 calls of warm-up: three runs of 8
+   callers over 8 models (the later ones show how far the JIT has warmed up), one of 8
+   callers on one model (a model's writes take turns on its lock), and two more over 8
+   models once the graph is big.
 3. Reads at size: GetSelfModel (5 and 200 beliefs, and as_of), ListBeliefs,
    ListBeliefVersions, GetBeliefProvenance, ListObservations, GetSelfModel of another model
    each call, and Observe, timed on the graph the phases left, then again once `--models`
@@ -81,6 +83,12 @@ GENERATED_REINFORCEMENTS = 3
 GENERATED_RAW = 8
 """Per generated model: observations that changed no belief."""
 GENERATED_OBSERVATIONS = GENERATED_BELIEFS * (1 + GENERATED_REINFORCEMENTS) + GENERATED_RAW
+GENERATED_NODES = (
+    2  # User, SelfModel
+    + GENERATED_OBSERVATIONS
+    + GENERATED_BELIEFS * (2 + GENERATED_REINFORCEMENTS)  # beliefs and their versions
+    + GENERATED_BELIEFS * GENERATED_REINFORCEMENTS  # alignment steps
+)
 
 KINDS: Final = (
     "nodes",
@@ -805,8 +813,8 @@ def generate(deployment: Deployment, template: dict[str, Any], models: int) -> l
             elapsed = time.perf_counter() - started
             print(
                 f"generated {done}/{models} models in {elapsed:.0f}s "
-                f"(about {done * (2 + GENERATED_OBSERVATIONS + GENERATED_BELIEFS) / elapsed:,.0f}"
-                f" nodes/s incl. versions: {elapsed / done * (models - done):.0f}s to go)",
+                f"(about {done * GENERATED_NODES / elapsed:,.0f} nodes/s; "
+                f"{elapsed / done * (models - done):.0f}s to go)",
                 file=sys.stderr,
                 flush=True,
             )
@@ -848,12 +856,13 @@ def figures(arguments: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         warm_up(deployment, "small")
         eight = [api.model(f"cpu-{n}", BENCH_SCOPE) for n in range(WORKERS)]
         one = [api.model("cpu-one", BENCH_SCOPE)]
-        # Twice in a row: the second shows whether the JIT had finished warming up.
+        calls = arguments.cpu_calls
+        # Runs in a row: the later ones show how far the JIT had warmed up.
         out["cpu"] = {
-            "eight_models_first": cpu_run(deployment, eight, arguments.cpu_calls, 0),
-            "eight_models": cpu_run(deployment, eight, arguments.cpu_calls, arguments.cpu_calls),
-            "one_model": cpu_run(deployment, one, arguments.cpu_calls, 0),
+            f"small_8_models_run{n + 1}": cpu_run(deployment, eight, calls, n * calls)
+            for n in range(3)
         }
+        out["cpu"]["small_1_model"] = cpu_run(deployment, one, calls, 0)
         targets = prepare_targets(api)
         small_nodes, small_relationships = deployment.counts()
         out["small"] = {
@@ -891,9 +900,10 @@ def figures(arguments: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         }
         print("cpu run and reads on the large graph", file=sys.stderr, flush=True)
         warm_up(deployment, "large")
-        out["cpu"]["eight_models_large"] = cpu_run(
-            deployment, eight, arguments.cpu_calls, 2 * arguments.cpu_calls
-        )
+        for n in range(2):
+            out["cpu"][f"large_8_models_run{n + 1}"] = cpu_run(
+                deployment, eight, calls, (3 + n) * calls
+            )
         out["large"]["reads"] = read_figures(
             deployment, targets, targets.writers[1], readable, arguments.reads, 2 * 10**6
         )
@@ -993,31 +1003,30 @@ def large_table(out: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+CPU_RUNS: Final = {
+    "small_8_models_run1": "small graph, 8 models, run 1",
+    "small_8_models_run2": "small graph, 8 models, run 2",
+    "small_8_models_run3": "small graph, 8 models, run 3",
+    "small_1_model": "small graph, 1 model",
+    "large_8_models_run1": "large graph, 8 models, run 1",
+    "large_8_models_run2": "large graph, 8 models, run 2",
+}
+
+
 def cpu_table(out: dict[str, Any]) -> str:
-    rows = (
-        ("8 callers, 8 models, small graph (1st)", out["cpu"]["eight_models_first"]),
-        ("8 callers, 8 models, small graph", out["cpu"]["eight_models"]),
-        ("8 callers, 1 model, small graph", out["cpu"]["one_model"]),
-        ("8 callers, 8 models, large graph", out["cpu"]["eight_models_large"]),
-    )
     lines = [
-        f"{'CPU per Observe (1 new statement)':40} {'calls':>6} {'calls/s':>8} "
-        f"{'Neo4j ms':>9} {'service ms':>11} {'client ms':>10} {'busy':>6}"
+        "CPU per Observe (1 new statement, 8 callers); writes/s per core = 1000 / CPU ms",
+        f"{'':30} {'calls':>6} {'calls/s':>8} {'Neo4j ms':>9} {'service ms':>11} "
+        f"{'client ms':>10} {'busy':>6} {'Neo4j w/s':>10} {'service w/s':>12}",
     ]
-    for label, r in rows:
+    for key, label in CPU_RUNS.items():
+        r = out["cpu"][key]
         lines.append(
-            f"{label:40} {r['calls']:>6} {r['calls_per_second']:>8.1f} {r['neo4j_cpu_ms']:>9.1f}"
+            f"{label:30} {r['calls']:>6} {r['calls_per_second']:>8.1f} {r['neo4j_cpu_ms']:>9.1f}"
             f" {r['service_cpu_ms']:>11.1f} {r['client_cpu_ms']:>10.1f}"
-            f" {r['machine_busy']:>6.0%}"
+            f" {r['machine_busy']:>6.0%} {1000 / r['neo4j_cpu_ms']:>10.1f}"
+            f" {1000 / r['service_cpu_ms']:>12.1f}"
         )
-    lines.append(
-        "  writes/s per core: "
-        + "; ".join(
-            f"{label}: Neo4j {1000 / r['neo4j_cpu_ms']:.0f}, service "
-            f"{1000 / r['service_cpu_ms']:.0f}"
-            for label, r in rows
-        )
-    )
     return "\n".join(lines)
 
 
