@@ -17,10 +17,10 @@ loopback ports (authentication off) and measures:
    `data/databases/neo4j` are measured by kind; the transaction logs apart.
 2. CPU per write: utime + stime (/proc/<pid>/stat) of the Neo4j JVM and of the service
    across `--cpu-calls` concurrent Observe calls (one new statement each, scope with the
-   starter inventory as in bench/load.py), after 400 calls of warm-up: three runs of 8
-   callers over 8 models (the later ones show how far the JIT has warmed up), one of 8
-   callers on one model (a model's writes take turns on its lock), and two more over 8
-   models once the graph is big.
+   starter inventory as in bench/load.py), after 800 calls of warm-up: three runs of 8
+   callers over 8 models (the later ones show how far the JIT has warmed up) and one of 8
+   callers on one model (a model's writes take turns on its lock); on the small graph and
+   again on the large one, each right after a start.
 3. Reads at size: GetSelfModel (5 and 200 beliefs, and as_of), ListBeliefs,
    ListBeliefVersions, GetBeliefProvenance, ListObservations, GetSelfModel of another model
    each call, and Observe, timed on the graph the phases left, then again once `--models`
@@ -545,13 +545,20 @@ def predicted_bytes(disk: dict[str, Any], models: int) -> int:
 # --------------------------------------------------------------------------- 2. cpu
 
 
+WARM_UP_CALLS = 800
+"""Concurrent Observe calls after each start before anything is timed."""
+
+
 def warm_up(deployment: Deployment, tag: str) -> None:
-    """400 concurrent Observe calls over 8 models of their own: Neo4j's JIT compiles the
-    write path (a service runs warm)."""
+    """WARM_UP_CALLS concurrent Observe calls over 8 models of their own: Neo4j's JIT
+    compiles the write path (a service runs warm)."""
     api = deployment.api
     models = [api.model(f"warm-up-{tag}-{n}", BENCH_SCOPE) for n in range(WORKERS)]
     concurrently(
-        [partial(api.observe, models[n % WORKERS], [f"Warm-up statement {n}"]) for n in range(400)]
+        [
+            partial(api.observe, models[n % WORKERS], [f"Warm-up statement {n}"])
+            for n in range(WARM_UP_CALLS)
+        ]
     )
 
 
@@ -682,6 +689,42 @@ def read_figures(
         "another_beliefs": api.get(browse[0]),
     }
     return out
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """What the CPU runs and the reads are timed on, at both sizes of the graph."""
+
+    eight: list[str]
+    """8 models the concurrent runs spread over."""
+    one: list[str]
+    """The one model of the serialized run."""
+    targets: Targets
+
+
+def at_size(
+    deployment: Deployment,
+    subjects: Subjects,
+    writer: str,
+    browse: Sequence[str],
+    arguments: argparse.Namespace,
+    tag: str,
+    offset: int,
+) -> dict[str, Any]:
+    """The same sequence at each size, each right after a start: warm-up, CPU runs, reads."""
+    print(f"{tag} graph: warm-up, cpu runs, reads", file=sys.stderr, flush=True)
+    warm_up(deployment, tag)
+    calls = arguments.cpu_calls
+    # Runs in a row: the later ones show how far the JIT has warmed up.
+    cpu = {
+        f"8_models_run{n + 1}": cpu_run(deployment, subjects.eight, calls, offset + n * calls)
+        for n in range(3)
+    }
+    cpu["1_model"] = cpu_run(deployment, subjects.one, calls, offset + 3 * calls)
+    reads = read_figures(
+        deployment, subjects.targets, writer, browse, arguments.reads, offset + 4 * calls
+    )
+    return {"cpu": cpu, "reads": reads}
 
 
 # --------------------------------------------------------------------------- generation
@@ -851,25 +894,26 @@ def figures(arguments: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         out["disk"] = disk_figures(disk)
         template = templates(deployment, disk.models[0])
 
-        print("cpu runs and reads on the small graph", file=sys.stderr, flush=True)
         api = deployment.api
-        warm_up(deployment, "small")
-        eight = [api.model(f"cpu-{n}", BENCH_SCOPE) for n in range(WORKERS)]
-        one = [api.model("cpu-one", BENCH_SCOPE)]
-        calls = arguments.cpu_calls
-        # Runs in a row: the later ones show how far the JIT had warmed up.
-        out["cpu"] = {
-            f"small_8_models_run{n + 1}": cpu_run(deployment, eight, calls, n * calls)
-            for n in range(3)
-        }
-        out["cpu"]["small_1_model"] = cpu_run(deployment, one, calls, 0)
-        targets = prepare_targets(api)
+        subjects = Subjects(
+            eight=[api.model(f"cpu-{n}", BENCH_SCOPE) for n in range(WORKERS)],
+            one=[api.model("cpu-one", BENCH_SCOPE)],
+            targets=prepare_targets(api),
+        )
+        # From a start, as the large graph is measured after one (see `checkpointed`).
+        deployment.checkpointed()
         small_nodes, small_relationships = deployment.counts()
         out["small"] = {
             "nodes": small_nodes["(all)"],
             "relationships": small_relationships["(all)"],
-            "reads": read_figures(
-                deployment, targets, targets.writers[0], disk.models, arguments.reads, 10**6
+            **at_size(
+                deployment,
+                subjects,
+                subjects.targets.writers[0],
+                disk.models,
+                arguments,
+                "small",
+                10**6,
             ),
         }
 
@@ -898,14 +942,16 @@ def figures(arguments: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 "preallocation_bound": CHUNK * len(store.chunked),
             },
         }
-        print("cpu run and reads on the large graph", file=sys.stderr, flush=True)
-        warm_up(deployment, "large")
-        for n in range(2):
-            out["cpu"][f"large_8_models_run{n + 1}"] = cpu_run(
-                deployment, eight, calls, (3 + n) * calls
+        out["large"].update(
+            at_size(
+                deployment,
+                subjects,
+                subjects.targets.writers[1],
+                readable,
+                arguments,
+                "large",
+                2 * 10**6,
             )
-        out["large"]["reads"] = read_figures(
-            deployment, targets, targets.writers[1], readable, arguments.reads, 2 * 10**6
         )
         out["memory"] = {
             "service_rss": resident_bytes(deployment.service_pid),
@@ -1004,29 +1050,35 @@ def large_table(out: dict[str, Any]) -> str:
 
 
 CPU_RUNS: Final = {
-    "small_8_models_run1": "small graph, 8 models, run 1",
-    "small_8_models_run2": "small graph, 8 models, run 2",
-    "small_8_models_run3": "small graph, 8 models, run 3",
-    "small_1_model": "small graph, 1 model",
-    "large_8_models_run1": "large graph, 8 models, run 1",
-    "large_8_models_run2": "large graph, 8 models, run 2",
+    "8_models_run1": "8 models, run 1",
+    "8_models_run2": "8 models, run 2",
+    "8_models_run3": "8 models, run 3",
+    "1_model": "1 model",
 }
 
 
 def cpu_table(out: dict[str, Any]) -> str:
+    head = (
+        f" {'calls/s':>7} {'Neo4j':>6} {'service':>7} {'client':>6} {'busy':>5}"
+        f" {'w/s N':>6} {'w/s S':>6}"
+    )
     lines = [
-        "CPU per Observe (1 new statement, 8 callers); writes/s per core = 1000 / CPU ms",
-        f"{'':30} {'calls':>6} {'calls/s':>8} {'Neo4j ms':>9} {'service ms':>11} "
-        f"{'client ms':>10} {'busy':>6} {'Neo4j w/s':>10} {'service w/s':>12}",
+        "CPU per Observe (1 new statement, 8 callers), ms per call; w/s N and w/s S = writes/s "
+        "per core of Neo4j and of the service (1000 / CPU ms)",
+        f"{'':16} {'small graph':<{len(head) - 1}} {'large graph':<{len(head) - 1}}",
+        f"{'':16}{head}{head}",
     ]
     for key, label in CPU_RUNS.items():
-        r = out["cpu"][key]
-        lines.append(
-            f"{label:30} {r['calls']:>6} {r['calls_per_second']:>8.1f} {r['neo4j_cpu_ms']:>9.1f}"
-            f" {r['service_cpu_ms']:>11.1f} {r['client_cpu_ms']:>10.1f}"
-            f" {r['machine_busy']:>6.0%} {1000 / r['neo4j_cpu_ms']:>10.1f}"
-            f" {1000 / r['service_cpu_ms']:>12.1f}"
-        )
+        cells = []
+        for size in ("small", "large"):
+            r = out[size]["cpu"][key]
+            cells.append(
+                f" {r['calls_per_second']:>7.1f} {r['neo4j_cpu_ms']:>6.1f}"
+                f" {r['service_cpu_ms']:>7.1f} {r['client_cpu_ms']:>6.1f}"
+                f" {r['machine_busy']:>5.0%} {1000 / r['neo4j_cpu_ms']:>6.1f}"
+                f" {1000 / r['service_cpu_ms']:>6.1f}"
+            )
+        lines.append(f"{label:16}" + "".join(cells))
     return "\n".join(lines)
 
 
