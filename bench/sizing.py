@@ -691,39 +691,30 @@ def read_figures(
     return out
 
 
-@dataclass(frozen=True)
-class Subjects:
-    """What the CPU runs and the reads are timed on, at both sizes of the graph."""
-
-    eight: list[str]
-    """8 models the concurrent runs spread over."""
-    one: list[str]
-    """The one model of the serialized run."""
-    targets: Targets
-
-
 def at_size(
     deployment: Deployment,
-    subjects: Subjects,
+    targets: Targets,
     writer: str,
     browse: Sequence[str],
     arguments: argparse.Namespace,
     tag: str,
     offset: int,
 ) -> dict[str, Any]:
-    """The same sequence at each size, each right after a start: warm-up, CPU runs, reads."""
+    """The same sequence at each size, each right after a start: warm-up, CPU runs (on
+    models of their own, empty at the first run), reads."""
     print(f"{tag} graph: warm-up, cpu runs, reads", file=sys.stderr, flush=True)
     warm_up(deployment, tag)
+    api = deployment.api
+    eight = [api.model(f"cpu-{tag}-{n}", BENCH_SCOPE) for n in range(WORKERS)]
+    one = [api.model(f"cpu-{tag}-one", BENCH_SCOPE)]
     calls = arguments.cpu_calls
     # Runs in a row: the later ones show how far the JIT has warmed up.
     cpu = {
-        f"8_models_run{n + 1}": cpu_run(deployment, subjects.eight, calls, offset + n * calls)
+        f"8_models_run{n + 1}": cpu_run(deployment, eight, calls, offset + n * calls)
         for n in range(3)
     }
-    cpu["1_model"] = cpu_run(deployment, subjects.one, calls, offset + 3 * calls)
-    reads = read_figures(
-        deployment, subjects.targets, writer, browse, arguments.reads, offset + 4 * calls
-    )
+    cpu["1_model"] = cpu_run(deployment, one, calls, offset + 3 * calls)
+    reads = read_figures(deployment, targets, writer, browse, arguments.reads, offset + 4 * calls)
     return {"cpu": cpu, "reads": reads}
 
 
@@ -894,12 +885,7 @@ def figures(arguments: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         out["disk"] = disk_figures(disk)
         template = templates(deployment, disk.models[0])
 
-        api = deployment.api
-        subjects = Subjects(
-            eight=[api.model(f"cpu-{n}", BENCH_SCOPE) for n in range(WORKERS)],
-            one=[api.model("cpu-one", BENCH_SCOPE)],
-            targets=prepare_targets(api),
-        )
+        targets = prepare_targets(deployment.api)
         # From a start, as the large graph is measured after one (see `checkpointed`).
         deployment.checkpointed()
         small_nodes, small_relationships = deployment.counts()
@@ -908,8 +894,8 @@ def figures(arguments: argparse.Namespace, workdir: Path) -> dict[str, Any]:
             "relationships": small_relationships["(all)"],
             **at_size(
                 deployment,
-                subjects,
-                subjects.targets.writers[0],
+                targets,
+                targets.writers[0],
                 disk.models,
                 arguments,
                 "small",
@@ -945,8 +931,8 @@ def figures(arguments: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         out["large"].update(
             at_size(
                 deployment,
-                subjects,
-                subjects.targets.writers[1],
+                targets,
+                targets.writers[1],
                 readable,
                 arguments,
                 "large",
