@@ -23,10 +23,11 @@ loopback ports (authentication off) and measures:
    again on the large one, each right after a start.
 3. Reads at size: GetSelfModel (5 and 200 beliefs, and as_of), ListBeliefs,
    ListBeliefVersions, GetBeliefProvenance, ListObservations, GetSelfModel of another model
-   each call, and Observe, timed on the graph the phases left, then again once `--models`
-   self-models (40 observations, 8 beliefs, 32 versions, 24 alignment steps each, over 4
-   tenants) are generated straight into Neo4j, in the shape and with the property values
-   the service wrote in step 1 and with random unit embeddings.
+   each call, and Observe (with the CPU it costs when calls come one at a time), timed on
+   the graph the phases left, then again once `--models` self-models (40 observations, 8
+   beliefs, 32 versions, 24 alignment steps each, over 4 tenants) are generated straight
+   into Neo4j, in the shape and with the property values the service wrote in step 1 and
+   with random unit embeddings.
 
 Prints tables, then one JSON line with every figure.
 """
@@ -640,7 +641,7 @@ READS: Final = (
     ("provenance", "GetBeliefProvenance, 10 observations"),
     ("list_observations", "ListObservations, 25 of big"),
     ("get_another", "GetSelfModel, another model each call"),
-    ("observe", "Observe, 1 new statement"),
+    ("observe", "Observe, 1 new statement (5+ beliefs)"),
 )
 
 
@@ -678,9 +679,17 @@ def read_figures(
     out: dict[str, Any] = {}
     for name, calls in read_calls(api, targets, browse, reads).items():
         out[name] = timed(calls)
-    out["observe"] = timed(
-        [partial(api.observe, writer, [s]) for s in statements(max(1, reads // 4), offset)]
-    )
+    # Sequential Observe calls, with the CPU they cost without contention.
+    writes = max(1, reads // 2)
+    neo4j, service = deployment.neo4j_pid, deployment.service_pid
+    before = (cpu_seconds(neo4j), cpu_seconds(service))
+    out["observe"] = timed([partial(api.observe, writer, [s]) for s in statements(writes, offset)])
+    after = (cpu_seconds(neo4j), cpu_seconds(service))
+    out["observe_cpu"] = {
+        "calls": writes,
+        "neo4j_cpu_ms": round(1000 * (after[0] - before[0]) / writes, 1),
+        "service_cpu_ms": round(1000 * (after[1] - before[1]) / writes, 1),
+    }
     out["sanity"] = {
         "small_beliefs": api.get(targets.small),
         "big_beliefs": api.get(targets.big),
@@ -1080,6 +1089,12 @@ def reads_table(out: dict[str, Any]) -> str:
         lines.append(
             f"{label:40} {a['p50']:>10.1f} {a['p99']:>8.1f} {b['p50']:>10.1f} {b['p99']:>8.1f}"
             f" {b['p50'] / a['p50']:>10.2f}"
+        )
+    for size in ("small", "large"):
+        cpu = out[size]["reads"]["observe_cpu"]
+        lines.append(
+            f"  {size} graph, the {cpu['calls']} sequential Observe calls: Neo4j "
+            f"{cpu['neo4j_cpu_ms']:.1f} ms CPU per call, service {cpu['service_cpu_ms']:.1f} ms"
         )
     return "\n".join(lines)
 
