@@ -31,7 +31,7 @@ export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
 .PHONY: all install service embedding-model protos launcher clients run test unit integration lint bench load scaling lock clean \
-	dev-data manifests
+	sizing dev-data manifests
 
 all: install
 
@@ -161,6 +161,13 @@ load: install $(GHZ)
 # (generated straight into an own Neo4j; bench/scaling.py).
 scaling: install
 	"$(PY)" -m bench.scaling
+
+# The inputs of a capacity sizing: bytes on disk per user, observation, belief and version
+# written through the gRPC API, CPU per Observe in Neo4j and in the service, and reads on
+# the small graph beside a generated one of over a million nodes (own Neo4j and service;
+# bench/sizing.py; 15 to 20 minutes on 2 cores).
+sizing: install
+	"$(PY)" -m bench.sizing
 
 # Re-resolve the newest allowed versions and write them to the lock.
 lock:

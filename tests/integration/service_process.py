@@ -95,6 +95,11 @@ class ServiceProcess:
         return {name: int(fields[name].split()[0]) * 1024 for name in ("VmRSS", "VmHWM")}
 
     @property
+    def pid(self) -> int | None:
+        """The process id while started, else None."""
+        return None if self._process is None else self._process.pid
+
+    @property
     def returncode(self) -> int | None:
         """The exit status once the process has ended, else None."""
         return None if self._process is None else self._process.poll()
