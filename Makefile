@@ -165,7 +165,7 @@ scaling: install
 # The inputs of a capacity sizing: bytes on disk per user, observation, belief and version
 # written through the gRPC API, CPU per Observe in Neo4j and in the service, and reads on
 # the small graph beside a generated one of over a million nodes (own Neo4j and service;
-# bench/sizing.py; 15 to 20 minutes on 2 cores).
+# bench/sizing/; 15 to 20 minutes on 2 cores).
 sizing: install
 	"$(PY)" -m bench.sizing
 
