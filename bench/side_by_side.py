@@ -31,9 +31,9 @@ from typing import Any
 
 import grpc
 
-from bench.workload import RAW, WARM_UP, statements, throughput, timed
+from bench.workload import RAW, WARM_UP, observe_request, statements, throughput, timed
 from devtools.neo4j import EmbeddedNeo4j, free_port
-from selfmodel.v1 import observation_pb2, self_model_service_pb2
+from selfmodel.v1 import self_model_service_pb2
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from tests.integration.service_process import ServiceProcess
 
@@ -51,20 +51,7 @@ class Client:
         return self._stub.GetOrCreateSelfModel(request).name
 
     def observe(self, model: str, proposals: Sequence[str], content: str = "benchmark") -> None:
-        self._stub.Observe(
-            self_model_service_pb2.ObserveRequest(
-                self_model=model,
-                observation=observation_pb2.Observation(
-                    type=observation_pb2.OBSERVATION_TYPE_PREFERENCE, content=content
-                ),
-                beliefs=[
-                    observation_pb2.BeliefProposal(
-                        statement=s, stance=observation_pb2.STANCE_SUPPORTS
-                    )
-                    for s in proposals
-                ],
-            )
-        )
+        self._stub.Observe(observe_request(model, proposals, content))
 
     def read(self, model: str) -> int:
         request = self_model_service_pb2.GetSelfModelRequest(name=model)

@@ -10,12 +10,30 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
+from selfmodel.v1 import observation_pb2, self_model_service_pb2
+
 STYLES = ("concise", "detailed", "visual", "formal")
 WARM_UP = 150
 """Calls made before timing: Neo4j's JIT and both systems' caches warm up (a service runs
 warm)."""
 RAW = "Shortened generated answer {} to two sentences"
 """A raw observation, as a product logs it: the starter inventory infers from it."""
+
+
+def observe_request(
+    model: str, proposals: Sequence[str], content: str = "benchmark"
+) -> self_model_service_pb2.ObserveRequest:
+    """A PREFERENCE observation of `model` supporting each of `proposals`."""
+    return self_model_service_pb2.ObserveRequest(
+        self_model=model,
+        observation=observation_pb2.Observation(
+            type=observation_pb2.OBSERVATION_TYPE_PREFERENCE, content=content
+        ),
+        beliefs=[
+            observation_pb2.BeliefProposal(statement=s, stance=observation_pb2.STANCE_SUPPORTS)
+            for s in proposals
+        ],
+    )
 
 
 def statements(count: int, offset: int = 0) -> list[str]:

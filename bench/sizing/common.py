@@ -16,8 +16,9 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 from neo4j import Driver, GraphDatabase
 
+from bench.workload import observe_request
 from devtools.neo4j import EmbeddedNeo4j, free_port
-from selfmodel.v1 import inventory_pb2, observation_pb2, self_model_service_pb2
+from selfmodel.v1 import inventory_pb2, self_model_service_pb2
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from tests.integration.service_process import ServiceProcess
 
@@ -213,20 +214,7 @@ class Api:
         self, model: str, proposals: Sequence[str], content: str = "benchmark"
     ) -> list[str]:
         """Observes; returns the names of the beliefs it changed."""
-        reply = self._stub.Observe(
-            self_model_service_pb2.ObserveRequest(
-                self_model=model,
-                observation=observation_pb2.Observation(
-                    type=observation_pb2.OBSERVATION_TYPE_PREFERENCE, content=content
-                ),
-                beliefs=[
-                    observation_pb2.BeliefProposal(
-                        statement=s, stance=observation_pb2.STANCE_SUPPORTS
-                    )
-                    for s in proposals
-                ],
-            )
-        )
+        reply = self._stub.Observe(observe_request(model, proposals, content))
         return [change.belief.name for change in reply.belief_changes]
 
     def switch_inference_off(self, scope: str) -> None:
