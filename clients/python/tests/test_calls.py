@@ -1,189 +1,120 @@
-"""The client against a real gRPC server on loopback that fails on purpose.
+"""Both clients against the scripted server (conftest.py): gRPC's own retries as the
+service config says, deadlines, idempotency keys, errors, consistency tokens, pages.
 
-The server implements the generated servicer and answers from a script: UNAVAILABLE a
-given number of times, then a reply (or another status). It records what arrived, so the
-tests see the key, the deadline and the idempotency key of every attempt.
+Every test runs with `SelfModelClient` and with `AsyncSelfModelClient` (the `harness`
+fixture's parameter, conftest.py); `done` awaits what the async client returns.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-from concurrent import futures
-from dataclasses import dataclass, field
+import inspect
+import time
+from collections.abc import AsyncIterable, Awaitable, Iterable
+from typing import Any, TypeVar
 
 import grpc
 import pytest
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from grpc_status import rpc_status
+from scripted_server import MODEL, Client, Harness
 from selfmodel_client import (
+    DeadlineExceededError,
     InvalidArgumentError,
     NotFoundError,
-    RetryPolicy,
-    SelfModelClient,
     UnauthenticatedError,
     UnavailableError,
+    service_config,
     supports,
 )
-from selfmodel_client._proto.selfmodel.v1 import (
-    observation_pb2,
-    self_model_pb2,
-    self_model_service_pb2,
-    self_model_service_pb2_grpc,
-)
 
-MODEL = "selfModels/0b7c6a1e-0000-4000-8000-000000000001"
+pytestmark = pytest.mark.asyncio
+T = TypeVar("T")
 
 
-@dataclass
-class Arrival:
-    metadata: dict[str, str]
-    time_remaining: float | None
-    request: object
+async def done(result: T | Awaitable[T]) -> T:
+    if inspect.isawaitable(result):
+        return await result
+    return result
 
 
-@dataclass
-class ScriptedService(self_model_service_pb2_grpc.SelfModelServiceServicer):
-    """Fails `unavailable` times, then fails with `final` if set, else answers."""
-
-    unavailable: int = 0
-    final: status_pb2.Status | None = None
-    arrivals: list[Arrival] = field(default_factory=list)
-    writes: int = 0
-
-    def _answer(self, request: object, context: grpc.ServicerContext) -> None:
-        self.arrivals.append(
-            Arrival(
-                {key: str(value) for key, value in context.invocation_metadata()},
-                context.time_remaining(),
-                request,
-            )
-        )
-        if len(self.arrivals) <= self.unavailable:
-            context.abort(grpc.StatusCode.UNAVAILABLE, "Neo4j is not reachable")
-        if self.final is not None:
-            context.abort_with_status(rpc_status.to_status(self.final))
-
-    def Observe(
-        self, request: self_model_service_pb2.ObserveRequest, context: grpc.ServicerContext
-    ) -> self_model_service_pb2.ObserveResponse:
-        self._answer(request, context)
-        self.writes += 1
-        context.set_trailing_metadata((("selfmodel-consistency-token", f"v1.write-{self.writes}"),))
-        belief = self_model_pb2.Belief(
-            name=f"{MODEL}/beliefs/1",
-            statement=request.beliefs[0].statement,
-            confidence=0.6,
-            version=1,
-            state=self_model_pb2.BELIEF_STATE_ACTIVE,
-        )
-        return self_model_service_pb2.ObserveResponse(
-            observation=observation_pb2.Observation(
-                name=f"{MODEL}/observations/1",
-                type=request.observation.type,
-                content=request.observation.content,
-                revision=1,
-            ),
-            belief_changes=[
-                observation_pb2.BeliefChange(
-                    belief=belief,
-                    kind=observation_pb2.CHANGE_KIND_CREATED,
-                    previous_confidence=0.5,
-                    reason="new statement",
-                )
-            ],
-            alignment_score=0.5,
-        )
-
-    def GetSelfModel(
-        self, request: self_model_service_pb2.GetSelfModelRequest, context: grpc.ServicerContext
-    ) -> self_model_pb2.SelfModel:
-        self._answer(request, context)
-        return self_model_pb2.SelfModel(name=request.name, scope="s", external_user_id="u")
+async def collect(items: Iterable[T] | AsyncIterable[T]) -> list[T]:
+    if isinstance(items, AsyncIterable):
+        return [item async for item in items]
+    return list(items)
 
 
-@dataclass
-class Harness:
-    service: ScriptedService
-    address: str
-    pauses: list[float]
-
-    def client(self, **options: object) -> SelfModelClient:
-        settings: dict[str, object] = {
-            "api_key": "smk_abc_secret",
-            "sleep": self.pauses.append,
-            "rng": random.Random(7),
+async def observe(client: Client, **options: Any) -> None:
+    await done(
+        client.observe(
+            MODEL,
+            "chose bullets",
+            type="preference",
+            beliefs=[supports("Likes bullets")],
             **options,
-        }
-        return SelfModelClient(self.address, **settings)  # type: ignore[arg-type]
+        )
+    )
 
 
-@pytest.fixture
-def harness() -> Iterator[Harness]:
-    service = ScriptedService()  # type: ignore[abstract]  # only the RPCs under test
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-    self_model_service_pb2_grpc.add_SelfModelServiceServicer_to_server(service, server)
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    yield Harness(service, f"127.0.0.1:{port}", [])
-    server.stop(grace=None)
+def observe_config() -> dict[str, Any]:
+    """The packaged service config's entry for Observe."""
+    [entry] = [
+        entry
+        for entry in service_config()["methodConfig"]
+        if {"service": "selfmodel.v1.SelfModelService", "method": "Observe"} in entry["name"]
+    ]
+    return entry  # type: ignore[no-any-return]
 
 
-def observe(client: SelfModelClient) -> None:
-    client.observe(MODEL, "chose bullets", type="preference", beliefs=[supports("Likes bullets")])
-
-
-def test_unavailable_is_retried_with_the_same_idempotency_key_and_the_key(
+async def test_unavailable_is_retried_with_the_same_idempotency_key_and_applied_once(
     harness: Harness,
 ) -> None:
     harness.service.unavailable = 2
-    with harness.client() as client:
-        observed = client.observe(
-            MODEL, "chose bullets", type="preference", beliefs=["Likes bullets"]
+    async with harness.client() as client:
+        observed = await done(
+            client.observe(MODEL, "chose bullets", type="preference", beliefs=["Likes bullets"])
         )
+        assert client.consistency_token == "v1.write-1"
     assert observed.changes[0].kind == "created"
     arrivals = harness.service.arrivals
     assert len(arrivals) == 3
-    keys = {arrival.request.observation.idempotency_key for arrival in arrivals}  # type: ignore[attr-defined]
+    assert harness.service.writes == 1
+    keys = {arrival.request.observation.idempotency_key for arrival in arrivals}
     assert len(keys) == 1 and keys != {""}
     assert all(a.metadata["authorization"] == "Bearer smk_abc_secret" for a in arrivals)
-    assert len(harness.pauses) == 2
 
 
-def test_each_observation_gets_its_own_idempotency_key(harness: Harness) -> None:
-    with harness.client() as client:
-        observe(client)
-        observe(client)
-        client.observe(MODEL, "again", type="feedback", beliefs=["x"], idempotency_key="mine")
-    keys = [a.request.observation.idempotency_key for a in harness.service.arrivals]  # type: ignore[attr-defined]
+async def test_each_observation_gets_its_own_idempotency_key(harness: Harness) -> None:
+    async with harness.client() as client:
+        await observe(client)
+        await observe(client)
+        await observe(client, idempotency_key="mine")
+    keys = [a.request.observation.idempotency_key for a in harness.service.arrivals]
     assert len(set(keys)) == 3 and keys[2] == "mine"
 
 
-def test_retries_stop_after_the_attempts_and_raise_unavailable(harness: Harness) -> None:
+async def test_retries_stop_at_the_service_configs_max_attempts(harness: Harness) -> None:
     harness.service.unavailable = 100
-    with (
-        harness.client(retry=RetryPolicy(attempts=3)) as client,
-        pytest.raises(UnavailableError) as raised,
-    ):
-        observe(client)
+    async with harness.client() as client:
+        with pytest.raises(UnavailableError) as raised:
+            await observe(client)
     assert raised.value.code == grpc.StatusCode.UNAVAILABLE
     assert "Neo4j is not reachable" in raised.value.message
-    assert len(harness.service.arrivals) == 3
+    assert len(harness.service.arrivals) == observe_config()["retryPolicy"]["maxAttempts"] == 4
 
 
-def test_backoff_grows_by_the_multiplier_up_to_the_cap(harness: Harness) -> None:
+async def test_a_service_config_of_ones_own_replaces_the_packaged_one(harness: Harness) -> None:
     harness.service.unavailable = 100
-    policy = RetryPolicy(attempts=6, initial_backoff=0.1, max_backoff=0.3, multiplier=2.0)
-    assert [policy.backoff_cap(n) for n in range(1, 6)] == pytest.approx([0.1, 0.2, 0.3, 0.3, 0.3])
-    with harness.client(retry=policy) as client, pytest.raises(UnavailableError):
-        observe(client)
-    assert len(harness.pauses) == 5
-    for retry, pause in enumerate(harness.pauses, start=1):
-        assert 0.0 <= pause <= policy.backoff_cap(retry)
+    config = service_config()
+    for entry in config["methodConfig"]:
+        if "retryPolicy" in entry:
+            entry["retryPolicy"]["maxAttempts"] = 2
+    async with harness.client(service_config=config) as client:
+        with pytest.raises(UnavailableError):
+            await observe(client)
+    assert len(harness.service.arrivals) == 2
 
 
-def test_other_statuses_are_not_retried_and_keep_their_field_violations(
+async def test_other_statuses_are_not_retried_and_keep_their_field_violations(
     harness: Harness,
 ) -> None:
     detail = any_pb2.Any()
@@ -199,10 +130,10 @@ def test_other_statuses_are_not_retried_and_keep_their_field_violations(
     harness.service.final = status_pb2.Status(
         code=code_pb2.INVALID_ARGUMENT, message="observation.content is empty", details=[detail]
     )
-    with harness.client() as client, pytest.raises(InvalidArgumentError) as raised:
-        observe(client)
+    async with harness.client() as client:
+        with pytest.raises(InvalidArgumentError) as raised:
+            await observe(client)
     assert len(harness.service.arrivals) == 1
-    assert harness.pauses == []
     [violation] = raised.value.field_violations
     assert (violation.field, violation.description) == ("observation.content", "must not be empty")
 
@@ -214,58 +145,94 @@ def test_other_statuses_are_not_retried_and_keep_their_field_violations(
         (code_pb2.UNAUTHENTICATED, UnauthenticatedError),
     ],
 )
-def test_statuses_become_their_exception(
+async def test_statuses_become_their_exception(
     harness: Harness, code: int, error_type: type[Exception]
 ) -> None:
     harness.service.final = status_pb2.Status(code=code, message="no")
-    with harness.client() as client, pytest.raises(error_type):
-        client.get(MODEL)
+    async with harness.client() as client:
+        with pytest.raises(error_type):
+            await done(client.get(MODEL))
     assert len(harness.service.arrivals) == 1
 
 
-def test_calls_carry_the_deadline_and_no_key_without_one(harness: Harness) -> None:
-    with harness.client(api_key=None, timeout=4.0) as client:
-        client.get(MODEL)
-        client.get(MODEL, timeout=1.5)
-    first, second = harness.service.arrivals
-    assert "authorization" not in first.metadata
+async def test_calls_carry_the_callers_deadline_and_no_key_without_one(
+    harness: Harness,
+) -> None:
+    async with harness.client(api_key=None, timeout=4.0) as client:
+        await done(client.get(MODEL))
+        await done(client.get(MODEL, timeout=1.5))
+    with_ctor, per_call = harness.service.arrivals
+    assert "authorization" not in with_ctor.metadata
     # gRPC sends the timeout rounded up to its wire units, so allow a little above.
-    assert first.time_remaining == pytest.approx(4.0, abs=0.5)
-    assert second.time_remaining == pytest.approx(1.5, abs=0.5)
+    assert with_ctor.time_remaining == pytest.approx(4.0, abs=0.5)
+    assert per_call.time_remaining == pytest.approx(1.5, abs=0.5)
 
 
-def test_no_retry_starts_that_would_end_after_the_deadline(harness: Harness) -> None:
+async def test_the_service_configs_timeout_applies_to_calls_that_set_none(
+    harness: Harness,
+) -> None:
+    async with harness.client() as client:
+        await done(client.get(MODEL))
+    [arrival] = harness.service.arrivals
+    config_timeout = float(observe_config()["timeout"].removesuffix("s"))
+    assert arrival.time_remaining == pytest.approx(config_timeout, abs=0.5)
+
+
+async def test_a_callers_timeout_may_be_longer_than_the_service_configs(
+    harness: Harness,
+) -> None:
+    harness.service.delay = 0.6
+    config = service_config()
+    for entry in config["methodConfig"]:
+        entry["timeout"] = "0.2s"
+    async with harness.client(service_config=config) as client:
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceededError):
+            await done(client.get(MODEL))
+        assert time.monotonic() - started < 0.5
+        model = await done(client.get(MODEL, timeout=5.0))
+    assert model.name == MODEL
+
+
+async def test_the_deadline_covers_every_retry(harness: Harness) -> None:
     harness.service.unavailable = 100
-    now = [0.0]
-
-    def sleep(seconds: float) -> None:
-        harness.pauses.append(seconds)
-        now[0] += seconds
-
-    policy = RetryPolicy(attempts=50, initial_backoff=1.0, max_backoff=1.0, multiplier=1.0)
-    client = harness.client(
-        retry=policy, timeout=3.0, sleep=sleep, clock=lambda: now[0], rng=random.Random(1)
-    )
-    with client, pytest.raises(UnavailableError):
-        observe(client)
-    assert sum(harness.pauses) < 3.0
-    assert len(harness.service.arrivals) == len(harness.pauses) + 1
+    harness.service.delay = 0.4
+    started = time.monotonic()
+    async with harness.client(timeout=1.0) as client:
+        with pytest.raises(DeadlineExceededError):
+            await observe(client)
+    assert time.monotonic() - started < 1.4
+    arrivals = harness.service.arrivals
+    assert 2 <= len(arrivals) < observe_config()["retryPolicy"]["maxAttempts"]
+    # A retry carries what is left of the first attempt's deadline, not a new one.
+    first, second = arrivals[0].time_remaining, arrivals[1].time_remaining
+    assert first is not None and second is not None and second < first - 0.3
 
 
-def test_every_call_sends_the_token_of_the_clients_newest_write(harness: Harness) -> None:
-    with harness.client() as client:
+async def test_every_call_sends_the_token_of_the_clients_newest_write(harness: Harness) -> None:
+    async with harness.client() as client:
         assert client.consistency_token is None
-        client.get(MODEL)
-        observe(client)
-        client.get(MODEL)
-        observe(client)
-        client.get(MODEL)
+        await done(client.get(MODEL))
+        await observe(client)
+        await done(client.get(MODEL))
+        await observe(client)
+        await done(client.get(MODEL))
         assert client.consistency_token == "v1.write-2"
     sent = [a.metadata.get("selfmodel-consistency-token") for a in harness.service.arrivals]
     assert sent == [None, None, "v1.write-1", "v1.write-1", "v1.write-2"]
 
 
-def test_a_client_can_start_from_another_clients_token(harness: Harness) -> None:
-    with harness.client(consistency_token="v1.elsewhere") as client:
-        client.get(MODEL)
+async def test_a_client_can_start_from_another_clients_token(harness: Harness) -> None:
+    async with harness.client(consistency_token="v1.elsewhere") as client:
+        await done(client.get(MODEL))
     assert harness.service.arrivals[0].metadata["selfmodel-consistency-token"] == "v1.elsewhere"
+
+
+async def test_beliefs_follow_every_page(harness: Harness) -> None:
+    async with harness.client() as client:
+        listed = await done(client.beliefs(MODEL, min_confidence=0.5))
+        iterated = await collect(client.iter_beliefs(MODEL))
+    assert [b.statement for b in listed] == [b.statement for b in iterated] == ["b1", "b2"]
+    requests = [arrival.request for arrival in harness.service.arrivals]
+    assert [r.page_token for r in requests] == ["", "page-2", "", "page-2"]
+    assert requests[1].min_confidence == pytest.approx(0.5)

@@ -5,8 +5,12 @@ with SelfModelClient("localhost:50051", api_key=key) as client:
     client.observe(model, "Chose the bullet-point summary", type="preference",
                    beliefs=[supports("Prefers concise output formats")])
     print(client.render_context(model).text)
+
+`AsyncSelfModelClient` is the same on asyncio (`async with`, `await client.observe(...)`).
 """
 
+from selfmodel_client._session import service_config
+from selfmodel_client.aio import AsyncSelfModelClient
 from selfmodel_client.client import SelfModelClient
 from selfmodel_client.errors import (
     AbortedError,
@@ -34,13 +38,12 @@ from selfmodel_client.models import (
     contradicts,
     supports,
 )
-from selfmodel_client.retry import NO_RETRIES, RetryPolicy
 
 __all__ = [
-    "NO_RETRIES",
     "AbortedError",
     "Adaptation",
     "AlreadyExistsError",
+    "AsyncSelfModelClient",
     "Belief",
     "BeliefChange",
     "DeadlineExceededError",
@@ -55,12 +58,12 @@ __all__ = [
     "Proposal",
     "RenderedContext",
     "ResourceExhaustedError",
-    "RetryPolicy",
     "SelfModel",
     "SelfModelClient",
     "SelfModelError",
     "UnauthenticatedError",
     "UnavailableError",
     "contradicts",
+    "service_config",
     "supports",
 ]

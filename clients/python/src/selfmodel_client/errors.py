@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import grpc
+import grpc.aio
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
@@ -83,16 +84,21 @@ _BY_CODE: dict[grpc.StatusCode, type[SelfModelError]] = {
 }
 
 
+# Both answer code(), details() and trailing_metadata() (aio's are plain methods too).
+_FAILED_CALLS = (grpc.Call, grpc.aio.AioRpcError)
+
+
 def error_of(error: grpc.RpcError) -> SelfModelError:
-    """The exception for a failed call (a `grpc.Call` as raised by a stub)."""
-    call = error if isinstance(error, grpc.Call) else None
+    """The exception for a failed call (a `grpc.Call` as raised by a stub, or grpc.aio's
+    `AioRpcError`)."""
+    call = error if isinstance(error, _FAILED_CALLS) else None
     code = call.code() if call is not None else grpc.StatusCode.UNKNOWN
     message = (call.details() if call is not None else None) or str(error)
     return _BY_CODE.get(code, SelfModelError)(code, message, _field_violations(error))
 
 
 def _field_violations(error: grpc.RpcError) -> tuple[FieldViolation, ...]:
-    if not isinstance(error, grpc.Call):
+    if not isinstance(error, _FAILED_CALLS):
         return ()
     try:
         status = rpc_status.from_call(error)
