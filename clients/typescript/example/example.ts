@@ -1,6 +1,6 @@
-// Walks one user through the selfmodel API with the generated grpc-js client and checks
-// every answer: create a self-model, observe twice, list the beliefs, render the context,
-// and (with an API key) show that a call without the key is refused.
+// Walks one user through the selfmodel API with @selfmodel/client and checks every answer:
+// create a self-model, observe twice, list the beliefs, render the context, observe without
+// proposals, and (with an API key) show that a call without the key is refused.
 //
 // Env: SELFMODEL_ADDRESS (default 127.0.0.1:50051), SELFMODEL_API_KEY (optional).
 // Exit 0 with "OK: <n> checks passed"; exit 1 on a failed check or an RPC error.
@@ -8,27 +8,18 @@
 import { randomBytes } from "node:crypto";
 
 import {
-  type CallOptions,
-  type ClientUnaryCall,
-  credentials,
-  Metadata,
-  type ServiceError,
-  status,
-} from "@grpc/grpc-js";
-
-import { ChangeKind, changeKindToJSON, ObservationType, Stance } from "./gen/selfmodel/v1/observation";
-import {
-  GetOrCreateSelfModelRequest,
-  GetSelfModelRequest,
-  ListBeliefsRequest,
-  ObserveRequest,
-  RenderContextRequest,
-  SelfModelServiceClient,
-} from "./gen/selfmodel/v1/self_model_service";
+  type Belief,
+  ChangeKind,
+  changeKindToJSON,
+  contradicts,
+  SelfModelClient,
+  SelfModelError,
+  supports,
+  UnauthenticatedError,
+} from "@selfmodel/client";
 
 const ADDRESS = process.env.SELFMODEL_ADDRESS || "127.0.0.1:50051";
 const API_KEY = process.env.SELFMODEL_API_KEY ?? "";
-const DEADLINE_MS = 30_000;
 const STATEMENT = "Prefers concise output formats";
 const SCOPE = "clients-example";
 // A scope with no inventory of its own: the starter inventory infers from raw events.
@@ -48,74 +39,25 @@ function check(ok: boolean, expected: string, got: unknown): asserts ok {
   checks++;
 }
 
-function isServiceError(err: unknown): err is ServiceError {
-  return err instanceof Error && typeof (err as Partial<ServiceError>).code === "number";
-}
-
-/** A generated unary method, in the overload that takes metadata and call options. */
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  callback: (error: ServiceError | null, response: Res) => void,
-) => ClientUnaryCall;
-
-/** Makes a unary call as a Promise, with a fresh per-call deadline. */
-function unary<Req, Res>(
-  client: SelfModelServiceClient,
-  method: UnaryMethod<Req, Res>,
-  request: Req,
-  metadata: Metadata,
-): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    method.call(client, request, metadata, { deadline: Date.now() + DEADLINE_MS }, (error, response) =>
-      error ? reject(error) : resolve(response),
-    );
-  });
-}
-
-async function run(client: SelfModelServiceClient): Promise<void> {
-  // Every call carries `authorization: Bearer <key>` when a key is set.
-  const auth = new Metadata();
-  if (API_KEY) {
-    auth.set("authorization", `Bearer ${API_KEY}`);
-  }
+async function run(client: SelfModelClient): Promise<void> {
   const userId = `example-typescript-${randomBytes(6).toString("hex")}`;
 
   // 1. GetOrCreateSelfModel, twice: the same model both times.
-  const model = await unary(
-    client,
-    client.getOrCreateSelfModel,
-    GetOrCreateSelfModelRequest.create({ externalUserId: userId, scope: SCOPE }),
-    auth,
-  );
+  const model = await client.getOrCreate(userId, SCOPE);
   check(model.name.startsWith("selfModels/"), "name starting with selfModels/", model.name);
   check(model.externalUserId === userId, `external_user_id ${userId}`, model.externalUserId);
   check(model.scope === SCOPE, `scope ${SCOPE}`, model.scope);
-  const again = await unary(
-    client,
-    client.getOrCreateSelfModel,
-    GetOrCreateSelfModelRequest.create({ externalUserId: userId, scope: SCOPE }),
-    auth,
-  );
+  const again = await client.getOrCreate(userId, SCOPE);
   check(again.name === model.name, `same name ${model.name} on the second call`, again.name);
   console.log(`1. GetOrCreateSelfModel(${userId}, ${SCOPE}) -> ${model.name} (same name on a second call)`);
 
   // 2. A preference that supports the statement creates the belief.
-  const first = await unary(
-    client,
-    client.observe,
-    ObserveRequest.fromPartial({
-      selfModel: model.name,
-      observation: {
-        type: ObservationType.OBSERVATION_TYPE_PREFERENCE,
-        content: "Asked for bullet points instead of paragraphs",
-        context: "writing",
-      },
-      beliefs: [{ statement: STATEMENT, stance: Stance.STANCE_SUPPORTS }],
-    }),
-    auth,
-  );
+  const first = await client.observe(model, {
+    type: "preference",
+    content: "Asked for bullet points instead of paragraphs",
+    context: "writing",
+    beliefs: [supports(STATEMENT)],
+  });
   check(first.beliefChanges.length === 1, "exactly 1 belief change", first.beliefChanges.length);
   const created = first.beliefChanges[0]!;
   const belief = created.belief;
@@ -134,20 +76,12 @@ async function run(client: SelfModelServiceClient): Promise<void> {
   );
 
   // 3. Feedback that contradicts it weakens the same belief.
-  const second = await unary(
-    client,
-    client.observe,
-    ObserveRequest.fromPartial({
-      selfModel: model.name,
-      observation: {
-        type: ObservationType.OBSERVATION_TYPE_FEEDBACK,
-        content: "Said the last summary was too terse",
-        context: "writing",
-      },
-      beliefs: [{ statement: STATEMENT, stance: Stance.STANCE_CONTRADICTS }],
-    }),
-    auth,
-  );
+  const second = await client.observe(model, {
+    type: "feedback",
+    content: "Said the last summary was too terse",
+    context: "writing",
+    beliefs: [contradicts(STATEMENT)],
+  });
   check(second.beliefChanges.length === 1, "exactly 1 belief change", second.beliefChanges.length);
   const weakened = second.beliefChanges[0]!;
   const after = weakened.belief;
@@ -166,22 +100,18 @@ async function run(client: SelfModelServiceClient): Promise<void> {
       `confidence ${weakened.previousConfidence.toFixed(4)} -> ${after.confidence.toFixed(4)}, version ${after.version}`,
   );
 
-  // 4. ListBeliefs shows that one belief at its latest confidence.
-  const listed = await unary(client, client.listBeliefs, ListBeliefsRequest.create({ selfModel: model.name }), auth);
-  check(listed.beliefs.length === 1, "exactly 1 belief", listed.beliefs.length);
-  const only = listed.beliefs[0]!;
+  // 4. ListBeliefs (all pages) shows that one belief at its latest confidence.
+  const listed: Belief[] = [];
+  for await (const each of client.beliefs(model)) listed.push(each);
+  check(listed.length === 1, "exactly 1 belief", listed.length);
+  const only = listed[0]!;
   check(only.name === belief.name, `belief ${belief.name}`, only.name);
   check(only.statement === STATEMENT, `statement "${STATEMENT}"`, only.statement);
   check(Math.abs(only.confidence - after.confidence) <= 1e-9, `confidence ${after.confidence}`, only.confidence);
   console.log(`4. ListBeliefs -> 1 belief: "${only.statement}" (${only.confidence.toFixed(4)})`);
 
   // 5. RenderContext: the text to put in a prompt, and the beliefs behind it.
-  const rendered = await unary(
-    client,
-    client.renderContext,
-    RenderContextRequest.create({ selfModel: model.name }),
-    auth,
-  );
+  const rendered = await client.renderContext(model);
   check(rendered.text.includes(STATEMENT), `text containing "${STATEMENT}"`, rendered.text);
   check(
     rendered.beliefs.some((b) => b.name === belief.name),
@@ -192,25 +122,8 @@ async function run(client: SelfModelServiceClient): Promise<void> {
 
   // 6. An observation alone, with no proposals: the scope's belief inventory (here the
   // starter inventory) infers the belief it speaks for.
-  const inferenceModel = await unary(
-    client,
-    client.getOrCreateSelfModel,
-    GetOrCreateSelfModelRequest.create({ externalUserId: userId, scope: INFERENCE_SCOPE }),
-    auth,
-  );
-  const observed = await unary(
-    client,
-    client.observe,
-    ObserveRequest.fromPartial({
-      selfModel: inferenceModel.name,
-      observation: {
-        type: ObservationType.OBSERVATION_TYPE_CORRECTION,
-        content: INFERRED_CONTENT,
-        context: "editor",
-      },
-    }),
-    auth,
-  );
+  const inferenceModel = await client.getOrCreate(userId, INFERENCE_SCOPE);
+  const observed = await client.observe(inferenceModel, { type: "correction", content: INFERRED_CONTENT, context: "editor" });
   const inferred = observed.beliefChanges.find((c) => c.belief?.inventoryKey === "plain_language");
   check(
     inferred?.belief !== undefined,
@@ -226,13 +139,16 @@ async function run(client: SelfModelServiceClient): Promise<void> {
 
   // 7. Without the key the service refuses the call.
   if (API_KEY) {
+    const keyless = new SelfModelClient(ADDRESS);
     try {
-      await unary(client, client.getSelfModel, GetSelfModelRequest.create({ name: model.name }), new Metadata());
+      await keyless.get(model);
       check(false, "UNAUTHENTICATED without the API key", "the self-model");
     } catch (err) {
-      if (err instanceof CheckFailed || !isServiceError(err)) throw err;
-      check(err.code === status.UNAUTHENTICATED, "UNAUTHENTICATED without the API key", status[err.code]);
-      console.log(`7. GetSelfModel without the API key -> ${status[err.code]}: ${err.details}`);
+      if (!(err instanceof SelfModelError)) throw err;
+      check(err instanceof UnauthenticatedError, "UnauthenticatedError without the API key", err.name);
+      console.log(`7. GetSelfModel without the API key -> ${err.name}: ${err.message}`);
+    } finally {
+      keyless.close();
     }
   } else {
     console.log("7. No API key set: skipped the call without a key");
@@ -240,7 +156,7 @@ async function run(client: SelfModelServiceClient): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const client = new SelfModelServiceClient(ADDRESS, credentials.createInsecure());
+  const client = new SelfModelClient(ADDRESS, API_KEY ? { apiKey: API_KEY } : {});
   try {
     await run(client);
     console.log(`OK: ${checks} checks passed`);
@@ -248,8 +164,8 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof CheckFailed) {
       console.error(`FAILED: ${err.message}`);
-    } else if (isServiceError(err)) {
-      console.error(`RPC error: ${status[err.code] ?? err.code} (${err.code}): ${err.details}`);
+    } else if (err instanceof SelfModelError) {
+      console.error(`RPC error: ${err.name}: ${err.message}`); // e.g. "UNAUTHENTICATED: ..."
     } else {
       console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
     }
