@@ -9,9 +9,11 @@ import { randomBytes } from "node:crypto";
 
 import {
   type Belief,
+  type BeliefChange,
   ChangeKind,
   changeKindToJSON,
   contradicts,
+  type ObserveResponse,
   SelfModelClient,
   SelfModelError,
   supports,
@@ -20,6 +22,7 @@ import {
 
 const ADDRESS = process.env.SELFMODEL_ADDRESS || "127.0.0.1:50051";
 const API_KEY = process.env.SELFMODEL_API_KEY ?? "";
+const TIMEOUT_MS = 30_000; // per call, retries included
 const STATEMENT = "Prefers concise output formats";
 const SCOPE = "clients-example";
 // A scope with no inventory of its own: the starter inventory infers from raw events.
@@ -37,6 +40,15 @@ function check(ok: boolean, expected: string, got: unknown): asserts ok {
     throw new CheckFailed(`${expected} / ${typeof got === "string" ? got : JSON.stringify(got)}`);
   }
   checks++;
+}
+
+/** Checks that an observation changed exactly one belief, in the way `kind` says. */
+function theOnlyChange(observed: ObserveResponse, kind: ChangeKind): [BeliefChange, Belief] {
+  check(observed.beliefChanges.length === 1, "exactly 1 belief change", observed.beliefChanges.length);
+  const change = observed.beliefChanges[0]!;
+  check(change.belief !== undefined, "a belief in the change", change);
+  check(change.kind === kind, changeKindToJSON(kind), changeKindToJSON(change.kind));
+  return [change, change.belief];
 }
 
 async function run(client: SelfModelClient): Promise<void> {
@@ -58,11 +70,7 @@ async function run(client: SelfModelClient): Promise<void> {
     context: "writing",
     beliefs: [supports(STATEMENT)],
   });
-  check(first.beliefChanges.length === 1, "exactly 1 belief change", first.beliefChanges.length);
-  const created = first.beliefChanges[0]!;
-  const belief = created.belief;
-  check(belief !== undefined, "a belief in the change", created);
-  check(created.kind === ChangeKind.CHANGE_KIND_CREATED, "CHANGE_KIND_CREATED", changeKindToJSON(created.kind));
+  const [created, belief] = theOnlyChange(first, ChangeKind.CHANGE_KIND_CREATED);
   check(belief.statement === STATEMENT, `statement "${STATEMENT}"`, belief.statement);
   check(
     belief.confidence > created.previousConfidence,
@@ -82,12 +90,8 @@ async function run(client: SelfModelClient): Promise<void> {
     context: "writing",
     beliefs: [contradicts(STATEMENT)],
   });
-  check(second.beliefChanges.length === 1, "exactly 1 belief change", second.beliefChanges.length);
-  const weakened = second.beliefChanges[0]!;
-  const after = weakened.belief;
-  check(after !== undefined, "a belief in the change", weakened);
+  const [weakened, after] = theOnlyChange(second, ChangeKind.CHANGE_KIND_WEAKENED);
   check(after.name === belief.name, `same belief ${belief.name}`, after.name);
-  check(weakened.kind === ChangeKind.CHANGE_KIND_WEAKENED, "CHANGE_KIND_WEAKENED", changeKindToJSON(weakened.kind));
   check(after.confidence < belief.confidence, `confidence below ${belief.confidence}`, after.confidence);
   check(
     Math.abs(weakened.previousConfidence - belief.confidence) <= 1e-9,
@@ -139,7 +143,7 @@ async function run(client: SelfModelClient): Promise<void> {
 
   // 7. Without the key the service refuses the call.
   if (API_KEY) {
-    const keyless = new SelfModelClient(ADDRESS);
+    const keyless = new SelfModelClient(ADDRESS, { timeoutMs: TIMEOUT_MS });
     try {
       await keyless.get(model);
       check(false, "UNAUTHENTICATED without the API key", "the self-model");
@@ -156,7 +160,7 @@ async function run(client: SelfModelClient): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const client = new SelfModelClient(ADDRESS, API_KEY ? { apiKey: API_KEY } : {});
+  const client = new SelfModelClient(ADDRESS, API_KEY ? { apiKey: API_KEY, timeoutMs: TIMEOUT_MS } : { timeoutMs: TIMEOUT_MS });
   try {
     await run(client);
     console.log(`OK: ${checks} checks passed`);

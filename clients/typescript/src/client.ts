@@ -44,7 +44,7 @@ import {
   type Proposal,
   proposal,
 } from "./inputs.js";
-import { SERVICE_CONFIG, type ServiceConfig } from "./service-config.js";
+import { SERVICE_CONFIG, type ServiceConfig, splitTimeouts } from "./service-config.js";
 
 /** Metadata key of a consistency token: in a write's trailing metadata, sent by every call. */
 export const CONSISTENCY_TOKEN_KEY = "selfmodel-consistency-token";
@@ -57,14 +57,17 @@ export interface SelfModelClientOptions {
   credentials?: ChannelCredentials;
   /** Start from another client's writes (same API key): see `consistencyToken`. */
   consistencyToken?: string;
+  /** Default deadline of every call, in milliseconds from its start; without it, the
+   * method's timeout in the service config (10 s; 30 s for deletions and inventories). */
+  timeoutMs?: number;
   /** Replaces the shipped service config (timeouts and retry policy per method). */
   serviceConfig?: ServiceConfig;
   /** More grpc-js channel options (keepalive, message sizes, ...). */
   channelOptions?: ChannelOptions;
 }
 
-/** Per call. Without either, the method's timeout in the service config applies (10 s,
- * 30 s for deletions and PutBeliefInventory); that timeout also caps a longer deadline. */
+/** Per call. Without either, the client's `timeoutMs`, else the method's timeout in the
+ * service config, sets the deadline. */
 export interface CallOptions {
   /** When the call, with all its retries, must be done. */
   deadline?: Date | number;
@@ -123,12 +126,15 @@ type UnaryMethod<Request, Response> = (
  * saw, so a read sees that write whichever service instance and Neo4j member serves it. */
 export class SelfModelClient {
   private readonly stub: SelfModelServiceClient;
+  private readonly timeoutMs: (method: string) => number | undefined;
   private token: string | undefined;
 
   constructor(address: string, options: SelfModelClientOptions = {}) {
     this.token = options.consistencyToken;
+    const { channelConfig, timeoutMs } = splitTimeouts(options.serviceConfig ?? SERVICE_CONFIG);
+    this.timeoutMs = (method) => options.timeoutMs ?? timeoutMs(method);
     this.stub = new SelfModelServiceClient(address, options.credentials ?? grpcCredentials.createInsecure(), {
-      "grpc.service_config": JSON.stringify(options.serviceConfig ?? SERVICE_CONFIG),
+      "grpc.service_config": JSON.stringify(channelConfig),
       "grpc.enable_retries": 1,
       // The config above is the one in force, not one a DNS TXT record may publish.
       "grpc.service_config_disable_resolution": 1,
@@ -148,13 +154,13 @@ export class SelfModelClient {
 
   /** The user's self-model in `scope`, created on first use. */
   getOrCreate(externalUserId: string, scope: string, options: CallOptions = {}): Promise<SelfModel> {
-    return this.unary(this.stub.getOrCreateSelfModel, GetOrCreateSelfModelRequest.create({ externalUserId, scope }), options);
+    return this.unary("GetOrCreateSelfModel", this.stub.getOrCreateSelfModel, GetOrCreateSelfModelRequest.create({ externalUserId, scope }), options);
   }
 
   /** The self-model with its current beliefs, most confident first. */
   get(model: ModelRef, { context = "", minConfidence = 0, ...options }: GetOptions = {}): Promise<SelfModel> {
     const request = GetSelfModelRequest.create({ name: nameOf(model), context, minConfidence });
-    return this.unary(this.stub.getSelfModel, request, options);
+    return this.unary("GetSelfModel", this.stub.getSelfModel, request, options);
   }
 
   /** Records what the user did and what it says for or against beliefs. */
@@ -165,7 +171,7 @@ export class SelfModelClient {
       observation: { type: observationType(type), content, context, occurTime, idempotencyKey },
       beliefs: beliefs.map(proposal),
     });
-    return this.unary(this.stub.observe, request, call);
+    return this.unary("Observe", this.stub.observe, request, call);
   }
 
   /** Every current belief, page after page of ListBeliefs, most confident first unless
@@ -177,7 +183,7 @@ export class SelfModelClient {
       const request = ListBeliefsRequest.create({
         selfModel: nameOf(model), context, minConfidence, orderBy, showRetracted, pageSize, pageToken,
       });
-      const page = await this.unary(this.stub.listBeliefs, request, call);
+      const page = await this.unary("ListBeliefs", this.stub.listBeliefs, request, call);
       yield* page.beliefs;
       pageToken = page.nextPageToken;
     } while (pageToken);
@@ -187,13 +193,13 @@ export class SelfModelClient {
   renderContext(model: ModelRef, options: RenderContextOptions = {}): Promise<RenderContextResponse> {
     const { context = "", minConfidence = 0, maxBeliefs = 0, ...call } = options;
     const request = RenderContextRequest.create({ selfModel: nameOf(model), context, minConfidence, maxBeliefs });
-    return this.unary(this.stub.renderContext, request, call);
+    return this.unary("RenderContext", this.stub.renderContext, request, call);
   }
 
   /** What the product should do for this user here, per inventory belief. */
   async adaptations(model: ModelRef, { context = "", ...options }: { context?: string } & CallOptions = {}): Promise<Adaptation[]> {
     const request = GetAdaptationsRequest.create({ selfModel: nameOf(model), context });
-    return (await this.unary(this.stub.getAdaptations, request, options)).adaptations;
+    return (await this.unary("GetAdaptations", this.stub.getAdaptations, request, options)).adaptations;
   }
 
   /** Replaces the scope's belief inventory; with `etag`, only if nobody changed it since. */
@@ -203,12 +209,12 @@ export class SelfModelClient {
     { etag = "", ...options }: { etag?: string } & CallOptions = {},
   ): Promise<BeliefInventory> {
     const request = PutBeliefInventoryRequest.fromPartial({ inventory: { scope, beliefs: beliefs.map(inventoryBelief) }, etag });
-    return this.unary(this.stub.putBeliefInventory, request, options);
+    return this.unary("PutBeliefInventory", this.stub.putBeliefInventory, request, options);
   }
 
   /** The scope's current inventory (the starter inventory while it has none), or a revision. */
   inventory(scope: string, { revision = 0, ...options }: { revision?: number } & CallOptions = {}): Promise<BeliefInventory> {
-    return this.unary(this.stub.getBeliefInventory, GetBeliefInventoryRequest.create({ scope, revision }), options);
+    return this.unary("GetBeliefInventory", this.stub.getBeliefInventory, GetBeliefInventoryRequest.create({ scope, revision }), options);
   }
 
   /** The user says the statement holds (an assertion observation). */
@@ -218,13 +224,13 @@ export class SelfModelClient {
     { context = "", content = "", idempotencyKey = randomUUID(), ...options }: WriteOptions & { context?: string } = {},
   ): Promise<ObserveResponse> {
     const request = AssertBeliefRequest.create({ selfModel: nameOf(model), statement, context, content, idempotencyKey });
-    return this.unary(this.stub.assertBelief, request, options);
+    return this.unary("AssertBelief", this.stub.assertBelief, request, options);
   }
 
   /** The user says the belief does not hold. */
   retractBelief(belief: BeliefRef, { content = "", idempotencyKey = randomUUID(), ...options }: WriteOptions = {}): Promise<ObserveResponse> {
     const request = RetractBeliefRequest.create({ ...beliefTarget(belief), content, idempotencyKey });
-    return this.unary(this.stub.retractBelief, request, options);
+    return this.unary("RetractBelief", this.stub.retractBelief, request, options);
   }
 
   /** The user restates the belief as `statement`. */
@@ -234,14 +240,21 @@ export class SelfModelClient {
     { content = "", idempotencyKey = randomUUID(), ...options }: WriteOptions = {},
   ): Promise<ObserveResponse> {
     const request = CorrectBeliefRequest.create({ ...beliefTarget(belief), statement, content, idempotencyKey });
-    return this.unary(this.stub.correctBelief, request, options);
+    return this.unary("CorrectBelief", this.stub.correctBelief, request, options);
   }
 
-  /** One call as a Promise; a failure rejects with a `SelfModelError` subclass. Retries
-   * happen inside the channel (service config), so they resend this very request. */
-  private unary<Request, Response>(method: UnaryMethod<Request, Response>, request: Request, options: CallOptions): Promise<Response> {
+  /** One call of the RPC `name` as a Promise; a failure rejects with a `SelfModelError`
+   * subclass. Retries happen inside the channel (service config), so they resend this very
+   * request, within the one deadline. */
+  private unary<Request, Response>(
+    name: string,
+    method: UnaryMethod<Request, Response>,
+    request: Request,
+    options: CallOptions,
+  ): Promise<Response> {
     const callOptions: Partial<GrpcCallOptions> = {};
-    const deadline = options.deadline ?? (options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs);
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs(name);
+    const deadline = options.deadline ?? (timeoutMs === undefined ? undefined : Date.now() + timeoutMs);
     if (deadline !== undefined) callOptions.deadline = deadline;
     return new Promise((resolve, reject) => {
       method.call(this.stub, request, new Metadata(), callOptions, (error, response) =>

@@ -27,3 +27,27 @@ export interface ServiceConfig {
 export const SERVICE_CONFIG: ServiceConfig = JSON.parse(
   readFileSync(new URL("./service-config.json", import.meta.url), "utf8"),
 ) as ServiceConfig;
+
+/** Seconds as the service config writes them ("10s", "0.2s") in milliseconds. */
+function milliseconds(duration: string): number {
+  return Number(duration.slice(0, -1)) * 1_000;
+}
+
+/** Splits a service config into what the channel gets (retries) and the timeout per
+ * method, which the client turns into each call's default deadline: grpc-js would cap
+ * even a longer deadline given to a call by the config's timeout. */
+export function splitTimeouts(config: ServiceConfig): { channelConfig: ServiceConfig; timeoutMs(method: string): number | undefined } {
+  const byMethod = new Map<string, number>();
+  let serviceWide: number | undefined;
+  for (const { timeout, name } of config.methodConfig) {
+    if (timeout === undefined) continue;
+    for (const { method } of name) {
+      if (method === undefined) serviceWide = milliseconds(timeout);
+      else byMethod.set(method, milliseconds(timeout));
+    }
+  }
+  return {
+    channelConfig: { ...config, methodConfig: config.methodConfig.map(({ timeout: _timeout, ...rest }) => rest) },
+    timeoutMs: (method) => byMethod.get(method) ?? serviceWide,
+  };
+}
