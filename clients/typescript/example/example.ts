@@ -127,14 +127,22 @@ async function run(client: SelfModelClient): Promise<void> {
   // 6. An observation alone, with no proposals: the scope's belief inventory (here the
   // starter inventory) infers the belief it speaks for.
   const inferenceModel = await client.getOrCreate(userId, INFERENCE_SCOPE);
-  const observed = await client.observe(inferenceModel, { type: "correction", content: INFERRED_CONTENT, context: "editor" });
+  const observed = await client.observe(inferenceModel, {
+    type: "correction",
+    content: INFERRED_CONTENT,
+    context: "editor",
+  });
   const inferred = observed.beliefChanges.find((c) => c.belief?.inventoryKey === "plain_language");
   check(
     inferred?.belief !== undefined,
     "a change of the inventory belief plain_language",
     `${observed.beliefChanges.length} other changes`,
   );
-  check(inferred.belief.statement === INFERRED_STATEMENT, `statement "${INFERRED_STATEMENT}"`, inferred.belief.statement);
+  check(
+    inferred.belief.statement === INFERRED_STATEMENT,
+    `statement "${INFERRED_STATEMENT}"`,
+    inferred.belief.statement,
+  );
   check(inferred.belief.confidence > 0.5, "confidence above 0.5", inferred.belief.confidence);
   console.log(
     `6. Observe(correction ${JSON.stringify(INFERRED_CONTENT)}, no proposals) -> inferred ` +
@@ -160,7 +168,10 @@ async function run(client: SelfModelClient): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const client = new SelfModelClient(ADDRESS, API_KEY ? { apiKey: API_KEY, timeoutMs: TIMEOUT_MS } : { timeoutMs: TIMEOUT_MS });
+  const client = new SelfModelClient(
+    ADDRESS,
+    API_KEY ? { apiKey: API_KEY, timeoutMs: TIMEOUT_MS } : { timeoutMs: TIMEOUT_MS },
+  );
   try {
     await run(client);
     console.log(`OK: ${checks} checks passed`);

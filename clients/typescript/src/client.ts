@@ -154,7 +154,12 @@ export class SelfModelClient {
 
   /** The user's self-model in `scope`, created on first use. */
   getOrCreate(externalUserId: string, scope: string, options: CallOptions = {}): Promise<SelfModel> {
-    return this.unary("GetOrCreateSelfModel", this.stub.getOrCreateSelfModel, GetOrCreateSelfModelRequest.create({ externalUserId, scope }), options);
+    return this.unary(
+      "GetOrCreateSelfModel",
+      this.stub.getOrCreateSelfModel,
+      GetOrCreateSelfModelRequest.create({ externalUserId, scope }),
+      options,
+    );
   }
 
   /** The self-model with its current beliefs, most confident first. */
@@ -177,11 +182,24 @@ export class SelfModelClient {
   /** Every current belief, page after page of ListBeliefs, most confident first unless
    * `orderBy` says otherwise; the call options apply to each page. */
   async *beliefs(model: ModelRef, options: BeliefsOptions = {}): AsyncGenerator<Belief, void, undefined> {
-    const { context = "", minConfidence = 0, orderBy = "", showRetracted = false, pageSize = LIST_PAGE_SIZE, ...call } = options;
+    const {
+      context = "",
+      minConfidence = 0,
+      orderBy = "",
+      showRetracted = false,
+      pageSize = LIST_PAGE_SIZE,
+      ...call
+    } = options;
     let pageToken = "";
     do {
       const request = ListBeliefsRequest.create({
-        selfModel: nameOf(model), context, minConfidence, orderBy, showRetracted, pageSize, pageToken,
+        selfModel: nameOf(model),
+        context,
+        minConfidence,
+        orderBy,
+        showRetracted,
+        pageSize,
+        pageToken,
       });
       const page = await this.unary("ListBeliefs", this.stub.listBeliefs, request, call);
       yield* page.beliefs;
@@ -197,7 +215,10 @@ export class SelfModelClient {
   }
 
   /** What the product should do for this user here, per inventory belief. */
-  async adaptations(model: ModelRef, { context = "", ...options }: { context?: string } & CallOptions = {}): Promise<Adaptation[]> {
+  async adaptations(
+    model: ModelRef,
+    { context = "", ...options }: { context?: string } & CallOptions = {},
+  ): Promise<Adaptation[]> {
     const request = GetAdaptationsRequest.create({ selfModel: nameOf(model), context });
     return (await this.unary("GetAdaptations", this.stub.getAdaptations, request, options)).adaptations;
   }
@@ -208,13 +229,24 @@ export class SelfModelClient {
     beliefs: readonly InventoryBeliefInput[],
     { etag = "", ...options }: { etag?: string } & CallOptions = {},
   ): Promise<BeliefInventory> {
-    const request = PutBeliefInventoryRequest.fromPartial({ inventory: { scope, beliefs: beliefs.map(inventoryBelief) }, etag });
+    const request = PutBeliefInventoryRequest.fromPartial({
+      inventory: { scope, beliefs: beliefs.map(inventoryBelief) },
+      etag,
+    });
     return this.unary("PutBeliefInventory", this.stub.putBeliefInventory, request, options);
   }
 
   /** The scope's current inventory (the starter inventory while it has none), or a revision. */
-  inventory(scope: string, { revision = 0, ...options }: { revision?: number } & CallOptions = {}): Promise<BeliefInventory> {
-    return this.unary("GetBeliefInventory", this.stub.getBeliefInventory, GetBeliefInventoryRequest.create({ scope, revision }), options);
+  inventory(
+    scope: string,
+    { revision = 0, ...options }: { revision?: number } & CallOptions = {},
+  ): Promise<BeliefInventory> {
+    return this.unary(
+      "GetBeliefInventory",
+      this.stub.getBeliefInventory,
+      GetBeliefInventoryRequest.create({ scope, revision }),
+      options,
+    );
   }
 
   /** The user says the statement holds (an assertion observation). */
@@ -223,12 +255,21 @@ export class SelfModelClient {
     statement: string,
     { context = "", content = "", idempotencyKey = randomUUID(), ...options }: WriteOptions & { context?: string } = {},
   ): Promise<ObserveResponse> {
-    const request = AssertBeliefRequest.create({ selfModel: nameOf(model), statement, context, content, idempotencyKey });
+    const request = AssertBeliefRequest.create({
+      selfModel: nameOf(model),
+      statement,
+      context,
+      content,
+      idempotencyKey,
+    });
     return this.unary("AssertBelief", this.stub.assertBelief, request, options);
   }
 
   /** The user says the belief does not hold. */
-  retractBelief(belief: BeliefRef, { content = "", idempotencyKey = randomUUID(), ...options }: WriteOptions = {}): Promise<ObserveResponse> {
+  retractBelief(
+    belief: BeliefRef,
+    { content = "", idempotencyKey = randomUUID(), ...options }: WriteOptions = {},
+  ): Promise<ObserveResponse> {
     const request = RetractBeliefRequest.create({ ...beliefTarget(belief), content, idempotencyKey });
     return this.unary("RetractBelief", this.stub.retractBelief, request, options);
   }

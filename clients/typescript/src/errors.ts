@@ -17,7 +17,12 @@ export class SelfModelError extends Error {
   /** The call's trailing metadata. */
   readonly metadata: Metadata;
 
-  constructor(code: status, details: string, fieldViolations: readonly FieldViolation[] = [], metadata = new Metadata()) {
+  constructor(
+    code: status,
+    details: string,
+    fieldViolations: readonly FieldViolation[] = [],
+    metadata = new Metadata(),
+  ) {
     super(`${status[code] ?? code}: ${details}`);
     this.name = new.target.name;
     this.code = code;

@@ -36,7 +36,10 @@ function milliseconds(duration: string): number {
 /** Splits a service config into what the channel gets (retries) and the timeout per
  * method, which the client turns into each call's default deadline: grpc-js would cap
  * even a longer deadline given to a call by the config's timeout. */
-export function splitTimeouts(config: ServiceConfig): { channelConfig: ServiceConfig; timeoutMs(method: string): number | undefined } {
+export function splitTimeouts(config: ServiceConfig): {
+  channelConfig: ServiceConfig;
+  timeoutMs(method: string): number | undefined;
+} {
   const byMethod = new Map<string, number>();
   let serviceWide: number | undefined;
   for (const { timeout, name } of config.methodConfig) {

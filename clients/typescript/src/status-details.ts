@@ -37,7 +37,10 @@ export function fieldViolationsOf(trailers: Metadata): FieldViolation[] {
         const badRequest = lengthDelimited(anyFields.get(ANY_VALUE)?.at(-1) ?? new Uint8Array());
         for (const violation of badRequest.get(BAD_REQUEST_VIOLATIONS) ?? []) {
           const fields = lengthDelimited(violation);
-          violations.push({ field: text(fields.get(VIOLATION_FIELD)), description: text(fields.get(VIOLATION_DESCRIPTION)) });
+          violations.push({
+            field: text(fields.get(VIOLATION_FIELD)),
+            description: text(fields.get(VIOLATION_DESCRIPTION)),
+          });
         }
       }
     } catch {

@@ -40,7 +40,10 @@ before(async () => {
 after(() => client?.close());
 
 /** Asserts that `call` rejects with an error of `kind` and returns it. */
-async function rejection<E extends SelfModelError>(call: Promise<unknown>, kind: new (...args: never[]) => E): Promise<E> {
+async function rejection<E extends SelfModelError>(
+  call: Promise<unknown>,
+  kind: new (...args: never[]) => E,
+): Promise<E> {
   try {
     await call;
   } catch (error) {
@@ -56,7 +59,12 @@ test("getOrCreate, observe and renderContext: the three calls", live, async () =
   assert.match(model.name, /^selfModels\//);
   assert.equal((await client.getOrCreate(userId, SCOPE)).name, model.name);
 
-  const first = await client.observe(model, { type: "preference", content: "Asked for bullet points", context: "writing", beliefs: [STATEMENT] });
+  const first = await client.observe(model, {
+    type: "preference",
+    content: "Asked for bullet points",
+    context: "writing",
+    beliefs: [STATEMENT],
+  });
   const [created] = first.beliefChanges;
   assert.equal(first.beliefChanges.length, 1);
   assert.equal(created?.kind, ChangeKind.CHANGE_KIND_CREATED);
@@ -77,7 +85,10 @@ test("getOrCreate, observe and renderContext: the three calls", live, async () =
 
   const rendered = await client.renderContext(model, { context: "writing" });
   assert.ok(rendered.text.includes(STATEMENT), rendered.text);
-  assert.deepEqual(rendered.beliefs.map((b) => b.name), [created.belief.name]);
+  assert.deepEqual(
+    rendered.beliefs.map((b) => b.name),
+    [created.belief.name],
+  );
 
   assert.equal((await client.get(model)).beliefs.length, 1);
   assert.equal((await client.get(model, { minConfidence: confidence + 0.01 })).beliefs.length, 0);
@@ -92,7 +103,11 @@ test("beliefs() iterates over every page of ListBeliefs", live, async () => {
     "Wants citations for factual claims",
     "Speaks German at work",
   ];
-  const observed = await client.observe(model, { type: "preference", content: "Filled in the profile form", beliefs: statements });
+  const observed = await client.observe(model, {
+    type: "preference",
+    content: "Filled in the profile form",
+    beliefs: statements,
+  });
   const created = observed.beliefChanges.map((change) => change.belief?.name).sort();
   assert.equal(created.length, statements.length);
 
@@ -132,7 +147,10 @@ test("applyInventory, inventory and adaptations", live, async () => {
   assert.equal(applied.starter, false);
   const read = await client.inventory(scope);
   assert.equal(read.etag, applied.etag);
-  assert.deepEqual(read.beliefs.map((belief) => belief.key), ["response_style"]);
+  assert.deepEqual(
+    read.beliefs.map((belief) => belief.key),
+    ["response_style"],
+  );
 
   const model = await client.getOrCreate(`ts-${randomUUID()}`, scope);
   const [adaptation] = await client.adaptations(model);
@@ -143,21 +161,40 @@ test("applyInventory, inventory and adaptations", live, async () => {
 
 test("a bad request fails with InvalidArgumentError naming each bad field", live, async () => {
   const empty = await rejection(client.getOrCreate("", SCOPE), InvalidArgumentError);
-  assert.deepEqual(empty.fieldViolations.map((violation) => violation.field), ["external_user_id"]);
+  assert.deepEqual(
+    empty.fieldViolations.map((violation) => violation.field),
+    ["external_user_id"],
+  );
   assert.ok(empty.fieldViolations[0]?.description);
 
-  const inventory = await rejection(client.applyInventory(`ts-${randomUUID().slice(0, 8)}`, [{ key: "Not A Key", statement: "" }]), InvalidArgumentError);
+  const inventory = await rejection(
+    client.applyInventory(`ts-${randomUUID().slice(0, 8)}`, [{ key: "Not A Key", statement: "" }]),
+    InvalidArgumentError,
+  );
   const fields = inventory.fieldViolations.map((violation) => violation.field);
-  assert.ok(fields.some((field) => field.endsWith("beliefs[0].key")), fields.join(", "));
-  assert.ok(fields.some((field) => field.endsWith("beliefs[0].statement")), fields.join(", "));
+  assert.ok(
+    fields.some((field) => field.endsWith("beliefs[0].key")),
+    fields.join(", "),
+  );
+  assert.ok(
+    fields.some((field) => field.endsWith("beliefs[0].statement")),
+    fields.join(", "),
+  );
 });
 
 test("a consistency token the service did not issue is refused, naming the metadata key", live, async () => {
-  const forged = new SelfModelClient(ADDRESS, { apiKey: API_KEY, consistencyToken: "v1.not-a-token", timeoutMs: TIMEOUT_MS });
+  const forged = new SelfModelClient(ADDRESS, {
+    apiKey: API_KEY,
+    consistencyToken: "v1.not-a-token",
+    timeoutMs: TIMEOUT_MS,
+  });
   try {
     const model = await client.getOrCreate(`ts-${randomUUID()}`, SCOPE);
     const error = await rejection(forged.get(model), InvalidArgumentError);
-    assert.deepEqual(error.fieldViolations.map((violation) => violation.field), ["selfmodel-consistency-token"]);
+    assert.deepEqual(
+      error.fieldViolations.map((violation) => violation.field),
+      ["selfmodel-consistency-token"],
+    );
   } finally {
     forged.close();
   }
@@ -169,7 +206,10 @@ test("an unknown self-model fails with NotFoundError", live, async () => {
 
 test("without a key, or with an unknown one, calls fail with UnauthenticatedError", live, async () => {
   for (const apiKey of [undefined, "smk_000000000000_not-a-key"]) {
-    const keyless = new SelfModelClient(ADDRESS, { timeoutMs: TIMEOUT_MS, ...(apiKey === undefined ? {} : { apiKey }) });
+    const keyless = new SelfModelClient(ADDRESS, {
+      timeoutMs: TIMEOUT_MS,
+      ...(apiKey === undefined ? {} : { apiKey }),
+    });
     try {
       await rejection(keyless.getOrCreate(`ts-${randomUUID()}`, SCOPE), UnauthenticatedError);
     } finally {

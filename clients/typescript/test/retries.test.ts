@@ -26,9 +26,15 @@ const observeRetry = SERVICE_CONFIG.methodConfig.find((config) =>
 let server: ScriptedServer | undefined;
 let client: SelfModelClient | undefined;
 
-async function connect(behaviour: Behaviour, serviceConfig?: ServiceConfig): Promise<[SelfModelClient, ScriptedServer]> {
+async function connect(
+  behaviour: Behaviour,
+  serviceConfig?: ServiceConfig,
+): Promise<[SelfModelClient, ScriptedServer]> {
   server = await startScriptedServer(behaviour);
-  client = new SelfModelClient(server.address, serviceConfig ? { apiKey: "smk_test", serviceConfig } : { apiKey: "smk_test" });
+  client = new SelfModelClient(
+    server.address,
+    serviceConfig ? { apiKey: "smk_test", serviceConfig } : { apiKey: "smk_test" },
+  );
   return [client, server];
 }
 
