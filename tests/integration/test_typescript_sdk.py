@@ -22,10 +22,12 @@ PACKAGE = ROOT / "clients" / "typescript"
 NODE_TESTS_TIMEOUT_SECONDS = 300
 NPM_TIMEOUT_SECONDS = 300
 # The package's own tests: live ones, and ones against a server that fails on purpose.
-MIN_NODE_TESTS = 18
+MIN_NODE_TESTS = 19
 
 CONSUMER = """\
-import { SelfModelClient, SelfModelError, UnauthenticatedError, status, type SelfModel } from "@selfmodel/client";
+import {
+  SelfModelClient, SelfModelError, UnauthenticatedError, status, type SelfModel,
+} from "@selfmodel/client";
 
 const client = new SelfModelClient("127.0.0.1:9", { apiKey: "smk_example" });
 const model: Promise<SelfModel> = client.getOrCreate("u-42", "acme-writer", { timeoutMs: 1_000 });
