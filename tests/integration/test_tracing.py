@@ -28,7 +28,8 @@ from service.observability import JsonFormatter
 from service.server import running
 from tests.integration.requests import PREFERENCE, SUPPORTS, create_model, observe
 
-OBSERVE = "selfmodel.v1.SelfModelService/Observe"
+SERVICE = "selfmodel.v1.SelfModelService"
+OBSERVE = f"{SERVICE}/Observe"
 # Distinctive, so a leak into any span is found wherever it is.
 CONTENT = "zqcontent4417 chose the teal theme over the grey one"
 CONTEXT = "zqcontext5521"
@@ -121,6 +122,17 @@ def observe_traced(
     return root, spans
 
 
+def ended(exporter: InMemorySpanExporter, name: str) -> ReadableSpan:
+    """The one span `name`, once ended: a failed call's status reaches the client before
+    its span ends (abort sends it, then raises through the span)."""
+    deadline = time.monotonic() + 10
+    while not (spans := [s for s in exporter.get_finished_spans() if s.name == name]):
+        assert time.monotonic() < deadline, f"{name} never ended"
+        time.sleep(0.05)
+    [span] = spans
+    return span
+
+
 def test_an_observe_is_one_server_span_over_its_embedding_judging_inference_and_queries(
     stub: SelfModelServiceStub, exporter: InMemorySpanExporter
 ) -> None:
@@ -197,7 +209,31 @@ def test_a_failed_call_is_an_error_span_with_its_status_code(
     with pytest.raises(grpc.RpcError) as failure:
         observe(stub, "selfModels/00000000-0000-0000-0000-000000000000", (STATEMENT, SUPPORTS, ""))
     assert failure.value.code() is grpc.StatusCode.NOT_FOUND
-    [root] = [s for s in exporter.get_finished_spans() if s.name == OBSERVE]
+    root = ended(exporter, OBSERVE)
     assert root.status.status_code is StatusCode.ERROR
     assert root.status.description == "NOT_FOUND"
     assert (root.attributes or {})["rpc.grpc.status_code"] == grpc.StatusCode.NOT_FOUND.value[0]
+
+
+def test_a_cancelled_watch_is_one_span_over_its_stream(
+    stub: SelfModelServiceStub, exporter: InMemorySpanExporter, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    model = create_model(stub)
+    observe(stub, model.name, ("Likes tea", SUPPORTS, ""))
+    exporter.clear()
+    stream = stub.WatchSelfModel(
+        self_model_service_pb2.WatchSelfModelRequest(self_model=model.name, start_after_revision=0)
+    )
+    next(stream)  # the replayed commit: the stream is under way
+    stream.cancel()
+    root = ended(exporter, f"{SERVICE}/WatchSelfModel")
+    assert root.status.description == "CANCELLED"
+    assert root.context is not None
+    assert [
+        s.name
+        for s in exporter.get_finished_spans()
+        if s.parent and s.parent.span_id == root.context.span_id
+    ] != []  # its reads
+    # The span was current across the stream's yields and was left cleanly.
+    assert not [r for r in caplog.records if r.name.startswith("opentelemetry")]
