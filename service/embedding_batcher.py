@@ -22,9 +22,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
 from cachetools import LRUCache
+from opentelemetry import trace
 
 Vector = list[float]
 EmbedBlocking = Callable[[Sequence[str]], list[Vector]]
+
+_tracer = trace.get_tracer(__name__)
 
 
 class BatchingEmbedder:
@@ -50,6 +53,12 @@ class BatchingEmbedder:
     async def embed(self, texts: Sequence[str]) -> list[Vector]:
         if not texts:
             return []
+        # The counts only: the texts are what users said.
+        with _tracer.start_as_current_span("embed") as span:
+            span.set_attribute("selfmodel.embedding.texts", len(texts))
+            return await self._embed(texts, span)
+
+    async def _embed(self, texts: Sequence[str], span: trace.Span) -> list[Vector]:
         loop = asyncio.get_running_loop()
         results: list[Vector | asyncio.Future[Vector]] = []
         for text in texts:
@@ -62,6 +71,9 @@ class BatchingEmbedder:
                 future = loop.create_future()
                 self._waiting[text] = future
             results.append(future)
+        span.set_attribute(
+            "selfmodel.embedding.cached", sum(isinstance(item, list) for item in results)
+        )
         if self._waiting and not self._running and self._timer is None:
             delay = 0.0 if len(self._waiting) >= self._max_batch else self._window
             self._timer = loop.call_later(delay, self._send_batch)

@@ -1,4 +1,7 @@
-"""What an operator sees: structured logs (one line per call) and Prometheus metrics."""
+"""What an operator sees: structured logs (one line per call) and Prometheus metrics.
+
+Traces are `service.tracing`'s; a call's log line names its span (`trace_id`, `span_id`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import UTC, datetime
 from wsgiref.simple_server import WSGIServer
 
 import grpc
+from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import start_http_server
 
@@ -110,6 +114,17 @@ class Telemetry:
     ) -> None:
         """Records one finished call: one log line, the call counter and the latency."""
         duration_ms = round(seconds * 1000.0, 1)
+        fields: dict[str, object] = {
+            "event": "rpc",
+            "method": method,
+            "tenant": tenant,
+            "code": code.name,
+            "duration_ms": duration_ms,
+        }
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:  # the call's span, when tracing is on
+            fields["trace_id"] = trace.format_trace_id(span.trace_id)
+            fields["span_id"] = trace.format_span_id(span.span_id)
         calls_log.log(
             logging.WARNING if code in _SERVER_SIDE else logging.INFO,
             "rpc %s tenant=%s code=%s %.1f ms",
@@ -117,13 +132,7 @@ class Telemetry:
             tenant,
             code.name,
             duration_ms,
-            extra={
-                "event": "rpc",
-                "method": method,
-                "tenant": tenant,
-                "code": code.name,
-                "duration_ms": duration_ms,
-            },
+            extra=fields,
         )
         self._calls.labels(method=method, code=code.name).inc()
         self._durations.labels(method=method).observe(seconds)

@@ -7,8 +7,10 @@ shutdown (stop accepting calls, let in-flight ones finish, then close the Neo4j 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import grpc
@@ -16,7 +18,8 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from selfmodel.v1 import self_model_service_pb2
-from service.api.calls import CallGate
+from service import tracing
+from service.api.calls import SERVICE_NAME, CallGate
 from service.api.registration import add_servicer
 from service.api.self_model_servicer import SelfModelServicer
 from service.application.common import Dependencies
@@ -34,7 +37,6 @@ from store.schema import ensure_schema
 
 log = logging.getLogger(__name__)
 
-SERVICE_NAME = self_model_service_pb2.DESCRIPTOR.services_by_name["SelfModelService"].full_name
 LIVENESS = "liveness"
 """The health name that is SERVING while the process answers, whether Neo4j does or not:
 what an orchestrator's liveness probe asks, so an outage of Neo4j restarts nothing."""
@@ -65,6 +67,18 @@ def authenticator(settings: Settings, store: GraphStore) -> Authenticator:
 
 async def serve(settings: Settings) -> None:
     """Runs until SIGINT or SIGTERM, then lets in-flight calls finish and closes the store."""
+    async with running(settings):
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[int]:
+    """The server, serving within the block (on the port it yields), shut down after it."""
+    tracer_provider = tracing.configure()
     telemetry = Telemetry()
     embedder = await asyncio.to_thread(load_embedder, settings)
     # The merge judge's models load now, not on the first Observe.
@@ -127,12 +141,22 @@ async def serve(settings: Settings) -> None:
             extra={"metrics_port": metrics_port},
         )
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    try:
+        yield port
+    finally:
+        await _shut_down(settings, health_servicer, server, watch, store)
+        telemetry.close()
+        embedder.close()
+        await asyncio.to_thread(tracing.shutdown, tracer_provider)
 
+
+async def _shut_down(
+    settings: Settings,
+    health_servicer: health.aio.HealthServicer,
+    server: grpc.aio.Server,
+    watch: Neo4jHealthWatch,
+    store: GraphStore,
+) -> None:
     log.info(
         "shutting down: finishing in-flight calls (up to %.0f s)", settings.shutdown_grace_seconds
     )
@@ -142,5 +166,3 @@ async def serve(settings: Settings) -> None:
     await watch.stop()
     await store.close()
     log.info("Neo4j driver closed", extra={"event": "driver_closed"})
-    telemetry.close()
-    embedder.close()

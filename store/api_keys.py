@@ -12,6 +12,7 @@ from neo4j import AsyncManagedTransaction, Record
 
 from service.domain.api_keys import NewApiKey
 from service.domain.api_keys import key_hash as hash_of_key
+from store import queries
 from store.graph import GraphStore
 from store.records import to_datetime
 
@@ -66,17 +67,20 @@ class ApiKeyStore:
         hashed = hash_of_key(key.plaintext)
 
         async def work(tx: AsyncManagedTransaction) -> ApiKeyRecord:
-            result = await tx.run(
+            result = await queries.run(
+                tx,
                 """
                 CREATE (k:ApiKey {id: $key_id, tenant: $tenant, hash: $hash,
                                   description: $description, create_time: $now})
                 """
                 + _RETURN_RECORD,
-                key_id=key.key_id,
-                tenant=tenant,
-                hash=hashed,
-                description=description,
-                now=now,
+                {
+                    "key_id": key.key_id,
+                    "tenant": tenant,
+                    "hash": hashed,
+                    "description": description,
+                    "now": now,
+                },
             )
             return _to_record(await result.single(strict=True))
 
@@ -86,9 +90,10 @@ class ApiKeyStore:
         """The tenant of the active key with this hash; None if it is unknown or revoked."""
 
         async def work(tx: AsyncManagedTransaction) -> str | None:
-            result = await tx.run(
+            result = await queries.run(
+                tx,
                 "MATCH (k:ApiKey {hash: $hash}) WHERE k.revoke_time IS NULL RETURN k.tenant",
-                hash=key_hash,
+                {"hash": key_hash},
             )
             record = await result.single()
             return None if record is None else str(record[0])
@@ -99,14 +104,15 @@ class ApiKeyStore:
         """Every key (of `tenant`, or of all tenants for None), oldest first, revoked too."""
 
         async def work(tx: AsyncManagedTransaction) -> builtins.list[ApiKeyRecord]:
-            result = await tx.run(
+            result = await queries.run(
+                tx,
                 """
                 MATCH (k:ApiKey)
                 WHERE $tenant IS NULL OR k.tenant = $tenant
                 WITH k ORDER BY k.create_time, k.id
                 """
                 + _RETURN_RECORD,
-                tenant=tenant,
+                {"tenant": tenant},
             )
             return [_to_record(record) async for record in result]
 
@@ -116,14 +122,14 @@ class ApiKeyStore:
         """Revokes the key; revoking it again changes nothing. None if there is no such key."""
 
         async def work(tx: AsyncManagedTransaction) -> ApiKeyRecord | None:
-            result = await tx.run(
+            result = await queries.run(
+                tx,
                 """
                 MATCH (k:ApiKey {id: $key_id})
                 SET k.revoke_time = coalesce(k.revoke_time, $now)
                 """
                 + _RETURN_RECORD,
-                key_id=key_id,
-                now=now,
+                {"key_id": key_id, "now": now},
             )
             record = await result.single()
             return None if record is None else _to_record(record)

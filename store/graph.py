@@ -31,7 +31,7 @@ from neo4j.exceptions import (
 
 from service.application.ports import RecordingTransaction
 from service.domain.errors import Aborted, StoreUnavailable, UnknownBookmarks
-from store import consistency
+from store import consistency, queries
 from store.scoped import TenantScopedTransaction
 from store.transaction import StoreTransaction
 
@@ -131,8 +131,7 @@ class GraphStore:
         """Runs schema statements, each in its own auto-commit transaction (Neo4j requires it)."""
         async with self._session() as session:
             for statement in statements:
-                result = await session.run(statement)
-                await result.consume()
+                await queries.run(session, statement)
 
     def _bind(
         self,
@@ -215,7 +214,9 @@ class GraphStore:
             raise Aborted(f"gave up retrying: {error}") from error
 
     async def ping(self) -> bool:
-        """Whether the database answers `RETURN 1` within the connect timeout; never raises."""
+        """Whether the database answers `RETURN 1` within the connect timeout; never raises.
+
+        Not traced: the health watch pings on a timer, outside any call."""
         try:
             async with asyncio.timeout(self._ping_timeout):
                 async with self._driver.session(

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from opentelemetry import trace
+
 from service.application.inventories import InventoryIndexes
 from service.application.ports import RecordingState, RecordingTransaction
 from service.domain.alignment import Prediction
@@ -24,6 +26,8 @@ from service.domain.model import Belief, SelfModel, Stance
 from service.domain.recording import WritePlan
 from service.domain.starter import starter_inventory
 from service.embeddings import Vector
+
+_tracer = trace.get_tracer(__name__)
 
 Place = tuple[str, str]
 """(inventory entry key, context): where a model holds at most one learned belief."""
@@ -47,7 +51,16 @@ async def learn(
         return
     index = await indexes.index(inventory)
     observation = plan.observation
-    inferences = infer(index, observation.type, observation.content, observation.context, observed)
+    with _tracer.start_as_current_span("infer") as span:
+        inferences = infer(
+            index, observation.type, observation.content, observation.context, observed
+        )
+        span.set_attributes(
+            {
+                "selfmodel.inventory.entries": len(inventory.entries),
+                "selfmodel.inferences": len(inferences),
+            }
+        )
     learned: dict[Place, LearnedBelief] = {
         (item.learned_from.key, item.belief.context): LearnedBelief(
             plan.latest(item.belief), item.learned_from

@@ -13,6 +13,8 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from opentelemetry import trace
+
 from service.application.common import Clock, EngineSettings
 from service.application.feed import ChangeFeed
 from service.application.inventories import InventoryIndexes
@@ -54,6 +56,8 @@ from service.domain.model import (
 )
 from service.domain.recording import WritePlan
 from service.embeddings import Embedder, Vector
+
+_tracer = trace.get_tracer(__name__)
 
 
 @dataclass(frozen=True)
@@ -313,13 +317,12 @@ class Recorder:
             for c in plan.up_to_date(loaded, proposal.context, embedding)
             if c.belief.id != exclude
         ]
-        planned = plan_proposal(
-            proposal,
-            candidates,
-            facts,
-            self._settings.evidence,
-            reactivate=reactivate,
-        )
+        with _tracer.start_as_current_span(
+            "judge", attributes={"selfmodel.candidates": len(candidates)}
+        ):
+            planned = plan_proposal(
+                proposal, candidates, facts, self._settings.evidence, reactivate=reactivate
+            )
         landed = [plan.add(change, embedding) for change in planned.changes]
         plan.predictions.extend(planned.predictions)
         return landed[0]

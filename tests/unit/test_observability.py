@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import grpc
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -80,6 +81,19 @@ def test_one_call_is_one_json_log_line(
     assert entry["code"] == "NOT_FOUND"
     assert entry["duration_ms"] == 12.3
     assert entry["level"] == "INFO"
+
+
+def test_a_call_within_a_span_names_it_on_its_line(
+    root_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("INFO", "json")
+    Telemetry().call_finished("Observe", "acme", grpc.StatusCode.OK, 0.01)
+    with TracerProvider().get_tracer("test").start_as_current_span("rpc") as span:
+        Telemetry().call_finished("Observe", "acme", grpc.StatusCode.OK, 0.01)
+    untraced, traced = (json.loads(line) for line in capsys.readouterr().err.splitlines())
+    assert "trace_id" not in untraced and "span_id" not in untraced
+    assert traced["trace_id"] == f"{span.get_span_context().trace_id:032x}"
+    assert traced["span_id"] == f"{span.get_span_context().span_id:016x}"
 
 
 def test_text_logs_name_method_code_and_duration(

@@ -4,17 +4,23 @@ import asyncio
 from typing import Any, cast
 
 import pytest
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, EagerResult
 
 from store.scoped import TenantScopedTransaction, UnscopedQuery
+
+
+class NoRecords:
+    async def to_eager_result(self) -> EagerResult:
+        return EagerResult([], cast(Any, None), [])
 
 
 class RecordingTransaction:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
 
-    async def run(self, query: str, parameters: dict[str, Any], **kwargs: Any) -> None:
+    async def run(self, query: str, parameters: dict[str, Any], **kwargs: Any) -> NoRecords:
         self.calls.append((query, parameters, kwargs))
+        return NoRecords()
 
 
 def scoped(tenant: str = "acme") -> tuple[TenantScopedTransaction, RecordingTransaction]:
@@ -26,7 +32,11 @@ def test_every_query_runs_with_the_transactions_tenant() -> None:
     tx, raw = scoped("acme")
     asyncio.run(tx.run("MATCH (m:SelfModel {id: $id, tenant: $tenant}) RETURN m", id="x"))
     assert raw.calls == [
-        ("MATCH (m:SelfModel {id: $id, tenant: $tenant}) RETURN m", {"id": "x"}, {"tenant": "acme"})
+        (
+            "MATCH (m:SelfModel {id: $id, tenant: $tenant}) RETURN m",
+            {"id": "x", "tenant": "acme"},
+            {},
+        )
     ]
 
 
