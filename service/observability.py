@@ -22,14 +22,16 @@ LOG_FORMATS = ("json", "text")
 # and a call during a Neo4j outage gives up after the store's retry time.
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
-# Codes that say the service, not the caller, has a problem.
-_SERVER_SIDE = frozenset(
+# Codes that say the service, not the caller, has a problem: logged as warnings, and the
+# codes OpenTelemetry's gRPC conventions mark a server span as failed for.
+SERVER_SIDE = frozenset(
     {
         grpc.StatusCode.INTERNAL,
         grpc.StatusCode.UNAVAILABLE,
         grpc.StatusCode.UNKNOWN,
         grpc.StatusCode.DATA_LOSS,
         grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.UNIMPLEMENTED,
     }
 )
 
@@ -126,7 +128,7 @@ class Telemetry:
             fields["trace_id"] = trace.format_trace_id(span.trace_id)
             fields["span_id"] = trace.format_span_id(span.span_id)
         calls_log.log(
-            logging.WARNING if code in _SERVER_SIDE else logging.INFO,
+            logging.WARNING if code in SERVER_SIDE else logging.INFO,
             "rpc %s tenant=%s code=%s %.1f ms",
             method,
             tenant,

@@ -38,6 +38,7 @@ from service.domain.errors import (
     StoreUnavailable,
     Unauthenticated,
 )
+from service.observability import SERVER_SIDE
 from store.consistency import read_after_bookmarks, reading_after, written
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,7 @@ class _Call:
         if self.tenant:
             self._span.set_attribute("selfmodel.tenant", self.tenant)
         self._span.set_attribute("rpc.grpc.status_code", self.code.value[0])
-        if self.code is not grpc.StatusCode.OK:
+        if self.code in SERVER_SIDE:  # a caller's mistake is not the service's failure
             self._span.set_status(StatusCode.ERROR, self.code.name)
         seconds = time.monotonic() - self._started
         self._gate.telemetry.call_finished(self._method, self.tenant, self.code, seconds)
