@@ -155,7 +155,7 @@ def test_the_example_retries_a_lost_answer_and_each_observation_applies_once(
 ) -> None:
     """The service applies the first attempt of every call, the proxy loses its answer. The
     example passes only if it retries, and only if the retry is not recorded again: a second
-    recording would make step 2 a STRENGTHENED change and step 3 version 3."""
+    recording would make step 2's change REINFORCED instead of CREATED."""
     with FlakyProxy(service_address) as proxy:
         completed = run_example(client, proxy.address, clients_key)
     assert completed.returncode == 0, output_of(completed)
