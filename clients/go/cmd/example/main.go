@@ -2,8 +2,9 @@
 // observes a preference and then feedback against it, and reads the belief back, checking
 // every answer.
 //
-// It connects to SELFMODEL_ADDRESS (default 127.0.0.1:50051) in plaintext and, when
-// SELFMODEL_API_KEY is set, sends it as "authorization: Bearer <key>" metadata.
+// It connects to SELFMODEL_ADDRESS (default 127.0.0.1:50051) in plaintext through
+// selfmodel.Dial, which applies the shared service config (retries on UNAVAILABLE, per-method
+// timeouts) and, when SELFMODEL_API_KEY is set, sends it as "authorization: Bearer <key>".
 package main
 
 import (
@@ -16,21 +17,17 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"google.golang.org/genproto/googleapis/rpc/code"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	selfmodelv1 "selfmodel.dev/clients/go/gen/selfmodel/v1"
+	"selfmodel.dev/clients/go/selfmodel"
 )
 
 const (
 	defaultAddress = "127.0.0.1:50051"
-	callTimeout    = 30 * time.Second
 	scope          = "clients-example"
 	statement      = "Prefers concise output formats"
 	tolerance      = 1e-9
@@ -64,20 +61,14 @@ func main() {
 	}
 }
 
-// client wraps the generated stub with the API key and a deadline for every call.
+// client holds the generated stub over a connection with the API key (and one without it,
+// for the refused call), and counts the checks. The service config gives every call its
+// deadline (10 s; 30 s for the deletions), covering its retries.
 type client struct {
-	stub   selfmodelv1.SelfModelServiceClient
-	apiKey string
-	checks int
-}
-
-// callContext returns the context for one RPC: a deadline and, if there is one, the API key.
-func (c *client) callContext(withKey bool) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-	if withKey && c.apiKey != "" {
-		ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.apiKey)
-	}
-	return ctx, cancel
+	stub      selfmodelv1.SelfModelServiceClient
+	anonymous selfmodelv1.SelfModelServiceClient
+	hasKey    bool
+	checks    int
 }
 
 // check is one expectation about an answer: ok, and what was expected and what came.
@@ -113,15 +104,24 @@ func (c *client) expect(checks ...check) error {
 }
 
 func run(address, apiKey string) (int, error) {
-	// NewClient does not connect yet: the first RPC does, and fails with UNAVAILABLE if it
-	// cannot. Plaintext is for a local service; use TLS credentials anywhere else.
-	conn, err := grpc.NewClient(address, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	// Dial does not connect yet: the first RPC does, and fails with UNAVAILABLE if it
+	// cannot, after the service config's retries.
+	conn, err := selfmodel.Dial(address, apiKey)
 	if err != nil {
 		return 0, fmt.Errorf("creating a client for %s: %w", address, err)
 	}
 	defer conn.Close()
+	anonymous, err := selfmodel.Dial(address, "")
+	if err != nil {
+		return 0, fmt.Errorf("creating a client for %s: %w", address, err)
+	}
+	defer anonymous.Close()
 
-	c := &client{stub: selfmodelv1.NewSelfModelServiceClient(conn), apiKey: apiKey}
+	c := &client{
+		stub:      selfmodelv1.NewSelfModelServiceClient(conn),
+		anonymous: selfmodelv1.NewSelfModelServiceClient(anonymous),
+		hasKey:    apiKey != "",
+	}
 	if apiKey == "" {
 		fmt.Printf("Calling %s without an API key\n", address)
 	} else {
@@ -194,9 +194,8 @@ func (c *client) steps() error {
 		weakened.GetKind(), after.GetConfidence(), weakened.GetPreviousConfidence(), after.GetVersion())
 
 	// 4. The model holds exactly that belief.
-	ctx, cancel := c.callContext(true)
+	ctx := context.Background()
 	listed, err := c.stub.ListBeliefs(ctx, &selfmodelv1.ListBeliefsRequest{SelfModel: model.GetName()})
-	cancel()
 	if err != nil {
 		return &callError{"ListBeliefs", err}
 	}
@@ -215,9 +214,7 @@ func (c *client) steps() error {
 	fmt.Printf("4. ListBeliefs -> 1 belief: %q, confidence %.4f\n", only.GetStatement(), only.GetConfidence())
 
 	// 5. The rendered context, ready for a system prompt, states the belief.
-	ctx, cancel = c.callContext(true)
 	rendered, err := c.stub.RenderContext(ctx, &selfmodelv1.RenderContextRequest{SelfModel: model.GetName()})
-	cancel()
 	if err != nil {
 		return &callError{"RenderContext", err}
 	}
@@ -240,13 +237,11 @@ func (c *client) steps() error {
 	}
 
 	// 7. Without the API key the service refuses the call.
-	if c.apiKey == "" {
+	if !c.hasKey {
 		fmt.Println("7. skipped: no API key set, so no call without it to compare")
 		return nil
 	}
-	ctx, cancel = c.callContext(false)
-	_, err = c.stub.GetSelfModel(ctx, &selfmodelv1.GetSelfModelRequest{Name: model.GetName()})
-	cancel()
+	_, err = c.anonymous.GetSelfModel(ctx, &selfmodelv1.GetSelfModelRequest{Name: model.GetName()})
 	if err := c.expect(check{status.Code(err) == codes.Unauthenticated, "UNAUTHENTICATED without the API key", describe(err)}); err != nil {
 		return err
 	}
@@ -257,8 +252,7 @@ func (c *client) steps() error {
 // inferOnly observes a correction in the inference scope with no proposals and checks that
 // the starter inventory's plain_language belief was inferred from it.
 func (c *client) inferOnly(userID string) error {
-	ctx, cancel := c.callContext(true)
-	defer cancel()
+	ctx := context.Background()
 	model, err := c.stub.GetOrCreateSelfModel(ctx, &selfmodelv1.GetOrCreateSelfModelRequest{
 		ExternalUserId: userID,
 		Scope:          inferenceScope,
@@ -269,9 +263,10 @@ func (c *client) inferOnly(userID string) error {
 	response, err := c.stub.Observe(ctx, &selfmodelv1.ObserveRequest{
 		SelfModel: model.GetName(),
 		Observation: &selfmodelv1.Observation{
-			Type:    selfmodelv1.ObservationType_OBSERVATION_TYPE_CORRECTION,
-			Content: inferredContent,
-			Context: "editor",
+			Type:           selfmodelv1.ObservationType_OBSERVATION_TYPE_CORRECTION,
+			Content:        inferredContent,
+			Context:        "editor",
+			IdempotencyKey: selfmodel.NewIdempotencyKey(),
 		},
 	})
 	if err != nil {
@@ -300,9 +295,7 @@ func (c *client) inferOnly(userID string) error {
 }
 
 func (c *client) getOrCreate(userID string) (*selfmodelv1.SelfModel, error) {
-	ctx, cancel := c.callContext(true)
-	defer cancel()
-	model, err := c.stub.GetOrCreateSelfModel(ctx, &selfmodelv1.GetOrCreateSelfModelRequest{
+	model, err := c.stub.GetOrCreateSelfModel(context.Background(), &selfmodelv1.GetOrCreateSelfModelRequest{
 		ExternalUserId: userID,
 		Scope:          scope,
 	})
@@ -313,17 +306,17 @@ func (c *client) getOrCreate(userID string) (*selfmodelv1.SelfModel, error) {
 }
 
 // observe records one observation in context "writing" that bears on S, and returns the one
-// belief change it must cause.
+// belief change it must cause. Its idempotency key, made once here, makes a retry of it
+// return the first result instead of recording it twice.
 func (c *client) observe(model string, kind selfmodelv1.ObservationType, content string,
 	stance selfmodelv1.Stance) (*selfmodelv1.BeliefChange, error) {
-	ctx, cancel := c.callContext(true)
-	defer cancel()
-	resp, err := c.stub.Observe(ctx, &selfmodelv1.ObserveRequest{
+	resp, err := c.stub.Observe(context.Background(), &selfmodelv1.ObserveRequest{
 		SelfModel: model,
 		Observation: &selfmodelv1.Observation{
-			Type:    kind,
-			Content: content,
-			Context: "writing",
+			Type:           kind,
+			Content:        content,
+			Context:        "writing",
+			IdempotencyKey: selfmodel.NewIdempotencyKey(),
 		},
 		Beliefs: []*selfmodelv1.BeliefProposal{{Statement: statement, Stance: stance}},
 	})

@@ -18,8 +18,6 @@ import dev.selfmodel.v1.SelfModel;
 import dev.selfmodel.v1.SelfModelServiceGrpc;
 import dev.selfmodel.v1.SelfModelServiceGrpc.SelfModelServiceBlockingStub;
 import dev.selfmodel.v1.Stance;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -45,13 +43,13 @@ public final class SelfModelExample {
   private static final String INFERENCE_SCOPE = "clients-example-inference";
   private static final String INFERRED_CONTENT = "Rewrote the technical explanation in everyday words";
   private static final String INFERRED_STATEMENT = "Prefers plain language over jargon";
-  private static final long DEADLINE_SECONDS = 30;
   private static final double EPSILON = 1e-9;
 
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ManagedChannel channel;
+  /** The stub with the API key; the service config gives each call its deadline. */
   private final SelfModelServiceBlockingStub service;
   private final boolean hasKey;
   private int checks;
@@ -76,8 +74,8 @@ public final class SelfModelExample {
     String address = envOr("SELFMODEL_ADDRESS", "127.0.0.1:50051");
     String apiKey = envOr("SELFMODEL_API_KEY", "");
 
-    ManagedChannel channel =
-        Grpc.newChannelBuilder(address, InsecureChannelCredentials.create()).build();
+    // The shared service config retries UNAVAILABLE and gives each method its timeout.
+    ManagedChannel channel = SelfModelChannel.open(address);
     int exitCode = 1;
     try {
       int passed = new SelfModelExample(channel, apiKey).run();
@@ -96,11 +94,6 @@ public final class SelfModelExample {
     System.exit(exitCode);
   }
 
-  /** A stub with the API key and a fresh deadline: deadlines are absolute, so one per call. */
-  private SelfModelServiceBlockingStub call() {
-    return service.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-  }
-
   private int run() {
     String userId = "example-java-" + HexFormat.of().formatHex(randomBytes(6));
 
@@ -110,11 +103,11 @@ public final class SelfModelExample {
             .setExternalUserId(userId)
             .setScope(SCOPE)
             .build();
-    SelfModel model = rpc("GetOrCreateSelfModel", () -> call().getOrCreateSelfModel(create));
+    SelfModel model = rpc("GetOrCreateSelfModel", () -> service.getOrCreateSelfModel(create));
     check(model.getName().startsWith("selfModels/"), "name starting with selfModels/", model.getName());
     check(model.getExternalUserId().equals(userId), "external_user_id " + userId, model.getExternalUserId());
     check(model.getScope().equals(SCOPE), "scope " + SCOPE, model.getScope());
-    SelfModel again = rpc("GetOrCreateSelfModel", () -> call().getOrCreateSelfModel(create));
+    SelfModel again = rpc("GetOrCreateSelfModel", () -> service.getOrCreateSelfModel(create));
     check(again.getName().equals(model.getName()), "same name " + model.getName() + " on the second call", again.getName());
     System.out.printf(
         "1. GetOrCreateSelfModel(%s, %s) -> %s (second call: same name)%n",
@@ -125,13 +118,12 @@ public final class SelfModelExample {
         rpc(
             "Observe",
             () ->
-                call()
-                    .observe(
-                        observe(
-                            model.getName(),
-                            ObservationType.OBSERVATION_TYPE_PREFERENCE,
-                            "Asked for bullet points instead of paragraphs",
-                            Stance.STANCE_SUPPORTS)));
+                service.observe(
+                    observe(
+                        model.getName(),
+                        ObservationType.OBSERVATION_TYPE_PREFERENCE,
+                        "Asked for bullet points instead of paragraphs",
+                        Stance.STANCE_SUPPORTS)));
     check(supported.getBeliefChangesCount() == 1, "1 belief change", supported.getBeliefChangesCount() + " belief changes");
     BeliefChange created = supported.getBeliefChanges(0);
     Belief belief = created.getBelief();
@@ -152,13 +144,12 @@ public final class SelfModelExample {
         rpc(
             "Observe",
             () ->
-                call()
-                    .observe(
-                        observe(
-                            model.getName(),
-                            ObservationType.OBSERVATION_TYPE_FEEDBACK,
-                            "Said the last summary was too terse",
-                            Stance.STANCE_CONTRADICTS)));
+                service.observe(
+                    observe(
+                        model.getName(),
+                        ObservationType.OBSERVATION_TYPE_FEEDBACK,
+                        "Said the last summary was too terse",
+                        Stance.STANCE_CONTRADICTS)));
     check(contradicted.getBeliefChangesCount() == 1, "1 belief change", contradicted.getBeliefChangesCount() + " belief changes");
     BeliefChange weakened = contradicted.getBeliefChanges(0);
     Belief after = weakened.getBelief();
@@ -182,7 +173,7 @@ public final class SelfModelExample {
     ListBeliefsResponse listed =
         rpc(
             "ListBeliefs",
-            () -> call().listBeliefs(ListBeliefsRequest.newBuilder().setSelfModel(model.getName()).build()));
+            () -> service.listBeliefs(ListBeliefsRequest.newBuilder().setSelfModel(model.getName()).build()));
     check(listed.getBeliefsCount() == 1, "1 belief", listed.getBeliefsCount() + " beliefs");
     Belief only = listed.getBeliefs(0);
     check(only.getName().equals(belief.getName()), "belief " + belief.getName(), only.getName());
@@ -198,7 +189,7 @@ public final class SelfModelExample {
     RenderContextResponse rendered =
         rpc(
             "RenderContext",
-            () -> call().renderContext(RenderContextRequest.newBuilder().setSelfModel(model.getName()).build()));
+            () -> service.renderContext(RenderContextRequest.newBuilder().setSelfModel(model.getName()).build()));
     check(rendered.getText().contains(STATEMENT), "text containing \"" + STATEMENT + "\"", quote(rendered.getText()));
     check(
         rendered.getBeliefsList().stream().anyMatch(b -> b.getName().equals(belief.getName())),
@@ -215,8 +206,7 @@ public final class SelfModelExample {
       System.out.println("7. GetSelfModel without an API key: skipped (SELFMODEL_API_KEY is not set)");
       return checks;
     }
-    SelfModelServiceBlockingStub anonymous =
-        SelfModelServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    SelfModelServiceBlockingStub anonymous = SelfModelServiceGrpc.newBlockingStub(channel);
     Status.Code code;
     try {
       anonymous.getSelfModel(GetSelfModelRequest.newBuilder().setName(model.getName()).build());
@@ -236,7 +226,7 @@ public final class SelfModelExample {
             .setExternalUserId(userId)
             .setScope(INFERENCE_SCOPE)
             .build();
-    SelfModel model = rpc("GetOrCreateSelfModel", () -> call().getOrCreateSelfModel(create));
+    SelfModel model = rpc("GetOrCreateSelfModel", () -> service.getOrCreateSelfModel(create));
     ObserveRequest request =
         ObserveRequest.newBuilder()
             .setSelfModel(model.getName())
@@ -244,9 +234,10 @@ public final class SelfModelExample {
                 Observation.newBuilder()
                     .setType(ObservationType.OBSERVATION_TYPE_CORRECTION)
                     .setContent(INFERRED_CONTENT)
-                    .setContext("editor"))
+                    .setContext("editor")
+                    .setIdempotencyKey(SelfModelChannel.newIdempotencyKey()))
             .build();
-    ObserveResponse response = rpc("Observe", () -> call().observe(request));
+    ObserveResponse response = rpc("Observe", () -> service.observe(request));
     BeliefChange inferred =
         response.getBeliefChangesList().stream()
             .filter(c -> c.getBelief().getInventoryKey().equals("plain_language"))
@@ -267,12 +258,17 @@ public final class SelfModelExample {
         INFERRED_CONTENT, belief.getStatement(), belief.getConfidence(), inferred.getReason());
   }
 
+  /** One Observe request, with its idempotency key: a retry of it is recorded once. */
   private static ObserveRequest observe(
       String selfModel, ObservationType type, String content, Stance stance) {
     return ObserveRequest.newBuilder()
         .setSelfModel(selfModel)
         .setObservation(
-            Observation.newBuilder().setType(type).setContent(content).setContext("writing"))
+            Observation.newBuilder()
+                .setType(type)
+                .setContent(content)
+                .setContext("writing")
+                .setIdempotencyKey(SelfModelChannel.newIdempotencyKey()))
         .addBeliefs(BeliefProposal.newBuilder().setStatement(STATEMENT).setStance(stance))
         .build();
   }
