@@ -8,16 +8,17 @@ carry an idempotency key made once per tool call, so the channel's retries apply
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 
+from google.protobuf.message import Message
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from selfmodel.v1 import observation_pb2
 from selfmodel.v1 import self_model_service_pb2 as messages
-from service.mcp.backend import Backend, as_dict
+from service.mcp.backend import Backend, Reply, as_dict
 
 Authorization = Callable[[Context], str | None]
 """The `authorization` metadata value (`Bearer <key>`) for the call being served."""
@@ -77,13 +78,28 @@ class SelfModelTools:
         server.add_tool(self.retract_belief, annotations=_WRITE)
         server.add_tool(self.correct_belief, annotations=_WRITE)
 
-    async def _model(self, ctx: Context, external_user_id: str, scope: str) -> str:
-        model = await self._backend.call(
+    async def _call(
+        self, ctx: Context, method: Callable[..., Awaitable[Reply]], request: Message
+    ) -> Reply:
+        return await self._backend.call(method, request, self._authorization(ctx))
+
+    async def _for_user(
+        self,
+        ctx: Context,
+        user: tuple[str, str],
+        method: Callable[..., Awaitable[Message]],
+        request_for: Callable[[str], Message],
+    ) -> dict[str, Any]:
+        """Resolves the model of `user` (external id, scope), then calls `method` with the
+        request `request_for` makes for the model's name; the answer names the model."""
+        external_user_id, scope = user
+        model = await self._call(
+            ctx,
             self._backend.stub.GetOrCreateSelfModel,
             messages.GetOrCreateSelfModelRequest(external_user_id=external_user_id, scope=scope),
-            self._authorization(ctx),
         )
-        return model.name
+        response = await self._call(ctx, method, request_for(model.name))
+        return {"self_model": model.name, **as_dict(response)}
 
     async def observe(
         self,
@@ -110,29 +126,30 @@ class SelfModelTools:
     ) -> dict[str, Any]:
         """Record what a user did; the service updates its beliefs about the user and returns
         each belief change with its reason and the model's new alignment score."""
-        name = await self._model(ctx, external_user_id, scope)
-        response = await self._backend.call(
+        proposals = [
+            observation_pb2.BeliefProposal(
+                statement=belief.statement,
+                stance=observation_pb2.Stance.Value(f"STANCE_{belief.stance.upper()}"),
+                context=belief.context,
+            )
+            for belief in beliefs
+        ]
+        idempotency_key = str(uuid.uuid4())
+        return await self._for_user(
+            ctx,
+            (external_user_id, scope),
             self._backend.stub.Observe,
-            messages.ObserveRequest(
+            lambda name: messages.ObserveRequest(
                 self_model=name,
                 observation=observation_pb2.Observation(
                     type=observation_pb2.ObservationType.Value(f"OBSERVATION_TYPE_{type.upper()}"),
                     content=content,
                     context=context,
-                    idempotency_key=str(uuid.uuid4()),
+                    idempotency_key=idempotency_key,
                 ),
-                beliefs=[
-                    observation_pb2.BeliefProposal(
-                        statement=belief.statement,
-                        stance=observation_pb2.Stance.Value(f"STANCE_{belief.stance.upper()}"),
-                        context=belief.context,
-                    )
-                    for belief in beliefs
-                ],
+                beliefs=proposals,
             ),
-            self._authorization(ctx),
         )
-        return {"self_model": name, **as_dict(response)}
 
     async def get_beliefs(
         self,
@@ -144,13 +161,14 @@ class SelfModelTools:
     ) -> dict[str, Any]:
         """What the service believes about the user, most confident first, each with its
         confidence (0 to 1), context and resource name."""
-        name = await self._model(ctx, external_user_id, scope)
-        model = await self._backend.call(
+        return await self._for_user(
+            ctx,
+            (external_user_id, scope),
             self._backend.stub.GetSelfModel,
-            messages.GetSelfModelRequest(name=name, context=context, min_confidence=min_confidence),
-            self._authorization(ctx),
+            lambda name: messages.GetSelfModelRequest(
+                name=name, context=context, min_confidence=min_confidence
+            ),
         )
-        return as_dict(model)
 
     async def render_context(
         self,
@@ -165,31 +183,29 @@ class SelfModelTools:
     ) -> dict[str, Any]:
         """The beliefs about the user as a text block for a system prompt (`text`), with the
         adaptations that are active, and the beliefs and adaptations it was built from."""
-        name = await self._model(ctx, external_user_id, scope)
-        response = await self._backend.call(
+        return await self._for_user(
+            ctx,
+            (external_user_id, scope),
             self._backend.stub.RenderContext,
-            messages.RenderContextRequest(
+            lambda name: messages.RenderContextRequest(
                 self_model=name,
                 context=context,
                 min_confidence=min_confidence,
                 max_beliefs=max_beliefs,
             ),
-            self._authorization(ctx),
         )
-        return {"self_model": name, **as_dict(response)}
 
     async def get_adaptations(
         self, ctx: Context, external_user_id: UserId, scope: Scope, context: SituationContext = ""
     ) -> dict[str, Any]:
         """For each belief of the scope's inventory: whether it is active for this user and
         what the product should do (`apply`): the active side's rule, or the default."""
-        name = await self._model(ctx, external_user_id, scope)
-        response = await self._backend.call(
+        return await self._for_user(
+            ctx,
+            (external_user_id, scope),
             self._backend.stub.GetAdaptations,
-            messages.GetAdaptationsRequest(self_model=name, context=context),
-            self._authorization(ctx),
+            lambda name: messages.GetAdaptationsRequest(self_model=name, context=context),
         )
-        return {"self_model": name, **as_dict(response)}
 
     async def assert_belief(
         self,
@@ -202,33 +218,29 @@ class SelfModelTools:
     ) -> dict[str, Any]:
         """The user stated this about themselves when asked: the strongest evidence. Also the
         only way to make a retracted belief active again."""
-        name = await self._model(ctx, external_user_id, scope)
-        response = await self._backend.call(
+        idempotency_key = str(uuid.uuid4())
+        return await self._for_user(
+            ctx,
+            (external_user_id, scope),
             self._backend.stub.AssertBelief,
-            messages.AssertBeliefRequest(
+            lambda name: messages.AssertBeliefRequest(
                 self_model=name,
                 statement=statement,
                 context=context,
                 content=content,
-                idempotency_key=str(uuid.uuid4()),
+                idempotency_key=idempotency_key,
             ),
-            self._authorization(ctx),
         )
-        return {"self_model": name, **as_dict(response)}
 
     async def retract_belief(
         self, ctx: Context, belief: BeliefName, content: UserWords = "", etag: Etag = ""
     ) -> dict[str, Any]:
         """The user says the belief is not them: it leaves reads and rendered context (its
         history stays) until they assert it."""
-        response = await self._backend.call(
-            self._backend.stub.RetractBelief,
-            messages.RetractBeliefRequest(
-                belief=belief, content=content, etag=etag, idempotency_key=str(uuid.uuid4())
-            ),
-            self._authorization(ctx),
+        request = messages.RetractBeliefRequest(
+            belief=belief, content=content, etag=etag, idempotency_key=str(uuid.uuid4())
         )
-        return as_dict(response)
+        return as_dict(await self._call(ctx, self._backend.stub.RetractBelief, request))
 
     async def correct_belief(
         self,
@@ -240,15 +252,11 @@ class SelfModelTools:
     ) -> dict[str, Any]:
         """The user replaces the belief's statement with their own: the old one is weakened,
         the new one asserted, and the two are linked."""
-        response = await self._backend.call(
-            self._backend.stub.CorrectBelief,
-            messages.CorrectBeliefRequest(
-                belief=belief,
-                statement=statement,
-                content=content,
-                etag=etag,
-                idempotency_key=str(uuid.uuid4()),
-            ),
-            self._authorization(ctx),
+        request = messages.CorrectBeliefRequest(
+            belief=belief,
+            statement=statement,
+            content=content,
+            etag=etag,
+            idempotency_key=str(uuid.uuid4()),
         )
-        return as_dict(response)
+        return as_dict(await self._call(ctx, self._backend.stub.CorrectBelief, request))

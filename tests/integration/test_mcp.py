@@ -77,6 +77,12 @@ async def over_stdio(target: list[str], api_key: str) -> AsyncIterator[ClientSes
         yield session
 
 
+@pytest.fixture
+def user() -> dict[str, str]:
+    """A new user's arguments for the tools that name one."""
+    return {"external_user_id": new_user_id(), "scope": SCOPE}
+
+
 def text_of(result: CallToolResult) -> str:
     return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
 
@@ -97,9 +103,8 @@ def change_of(response: dict[str, Any], statement: str) -> dict[str, Any]:
 
 @pytest.mark.asyncio
 async def test_an_agent_observes_a_user_and_reads_the_beliefs_back(
-    target: list[str], api_key: str
+    target: list[str], api_key: str, user: dict[str, str]
 ) -> None:
-    user = {"external_user_id": new_user_id(), "scope": SCOPE}
     async with over_stdio(target, api_key) as session:
         listed = await session.list_tools()
         assert {tool.name for tool in listed.tools} == TOOLS
@@ -146,9 +151,8 @@ async def test_an_agent_observes_a_user_and_reads_the_beliefs_back(
 
 @pytest.mark.asyncio
 async def test_a_refused_argument_is_a_tool_error_naming_the_field(
-    target: list[str], api_key: str
+    target: list[str], api_key: str, user: dict[str, str]
 ) -> None:
-    user = {"external_user_id": new_user_id(), "scope": SCOPE}
     async with over_stdio(target, api_key) as session:
         empty = await session.call_tool("observe", {**user, "type": "preference", "content": "  "})
         out_of_range = await session.call_tool("get_beliefs", {**user, "min_confidence": 2})
@@ -161,11 +165,11 @@ async def test_a_refused_argument_is_a_tool_error_naming_the_field(
 
 
 @pytest.mark.asyncio
-async def test_a_wrong_key_is_refused_by_the_service(target: list[str]) -> None:
+async def test_a_wrong_key_is_refused_by_the_service(
+    target: list[str], user: dict[str, str]
+) -> None:
     async with over_stdio(target, "sm_not-a-key") as session:
-        result = await session.call_tool(
-            "get_beliefs", {"external_user_id": new_user_id(), "scope": SCOPE}
-        )
+        result = await session.call_tool("get_beliefs", user)
     assert result.is_error
     assert "UNAUTHENTICATED" in text_of(result)
 
@@ -223,9 +227,10 @@ async def over_http(url: str, headers: dict[str, str]) -> AsyncIterator[ClientSe
 
 
 @pytest.mark.asyncio
-async def test_over_http_each_request_brings_its_key(loopback_server: str, api_key: str) -> None:
+async def test_over_http_each_request_brings_its_key(
+    loopback_server: str, api_key: str, user: dict[str, str]
+) -> None:
     url = loopback_server
-    user = {"external_user_id": new_user_id(), "scope": SCOPE}
     async with over_http(url, {"Authorization": f"Bearer {api_key}"}) as session:
         observed = await call(
             session,
