@@ -150,6 +150,45 @@ async def test_an_agent_observes_a_user_and_reads_the_beliefs_back(
 
 
 @pytest.mark.asyncio
+async def test_the_user_asserts_corrects_and_retracts_beliefs(
+    target: list[str], api_key: str, user: dict[str, str]
+) -> None:
+    async with over_stdio(target, api_key) as session:
+        asserted = await call(session, "assert_belief", {**user, "statement": CONCISE})
+        belief = change_of(asserted, CONCISE)["belief"]
+        assert belief["confidence"] == pytest.approx(0.88, abs=0.01)
+
+        plain = "Prefers plain language over jargon"
+        await call(
+            session,
+            "correct_belief",
+            {"belief": belief["name"], "statement": plain, "etag": belief["etag"]},
+        )
+        corrected = await call(session, "get_beliefs", user)
+        [plain_belief] = [b for b in corrected["beliefs"] if b["statement"] == plain]
+
+        await call(session, "retract_belief", {"belief": plain_belief["name"]})
+        retracted = await call(session, "get_beliefs", user)
+        rendered = await call(session, "render_context", user)
+
+    assert plain not in [b["statement"] for b in retracted["beliefs"]]
+    assert plain not in rendered["text"]
+
+
+@pytest.mark.asyncio
+async def test_a_new_user_gets_the_starter_inventory_defaults(
+    target: list[str], api_key: str
+) -> None:
+    starter_scope = {"external_user_id": new_user_id(), "scope": "mcp-starter"}
+    async with over_stdio(target, api_key) as session:
+        answer = await call(session, "get_adaptations", starter_scope)
+    by_key = {a["key"]: a for a in answer["adaptations"]}
+    assert "plain_language" in by_key
+    assert not by_key["plain_language"]["active"]
+    assert by_key["plain_language"]["apply"]
+
+
+@pytest.mark.asyncio
 async def test_a_refused_argument_is_a_tool_error_naming_the_field(
     target: list[str], api_key: str, user: dict[str, str]
 ) -> None:
@@ -254,7 +293,9 @@ async def test_over_http_each_request_brings_its_key(
 
 
 @pytest.mark.asyncio
-async def test_off_loopback_a_request_without_bearer_gets_401(public_server: str) -> None:
+async def test_off_loopback_only_a_request_with_bearer_gets_in(
+    public_server: str, api_key: str
+) -> None:
     async with httpx2.AsyncClient() as http:
         response = await http.post(
             public_server,
@@ -263,6 +304,10 @@ async def test_off_loopback_a_request_without_bearer_gets_401(public_server: str
         )
     assert response.status_code == 401
     assert "Bearer" in response.json()["error"]
+
+    async with over_http(public_server, {"Authorization": f"Bearer {api_key}"}) as session:
+        listed = await session.list_tools()
+    assert {tool.name for tool in listed.tools} == TOOLS
 
 
 def test_off_loopback_the_server_will_not_start_without_the_bearer() -> None:
