@@ -78,6 +78,8 @@ def parse(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
         host, port = parse_listen(arguments.listen)
     except ValueError as error:
         parser.error(f"--listen: {error}")
+    if not arguments.service_config.is_file():
+        parser.error(f"--service-config: no file {arguments.service_config}")
     loopback = is_loopback(host)
     if arguments.bearer == "optional" and not loopback:
         parser.error(

@@ -43,3 +43,9 @@ def test_a_malformed_listen_address_is_refused(capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit):
         parse(["--transport", "http", "--listen", "8765"], {})
     assert "--listen" in capsys.readouterr().err
+
+
+def test_a_missing_service_config_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse(["--service-config", "/nonexistent/service-config.json"], {})
+    assert "--service-config" in capsys.readouterr().err
