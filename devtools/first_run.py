@@ -10,7 +10,7 @@ directories (the caches the download lands in) have grown:
 
 Steps that only run when their output is missing (a Make file target) pass `--always`
 and are announced at once. The others (a client build, the Neo4j launcher) are checked
-on every run, so they are announced only once they download something or take long:
+on every run, so they are announced only once their caches grow (they download something):
 later runs, with everything cached, stay quiet. Standard library only: it runs before
 the project's virtual environment exists.
 """
@@ -31,8 +31,8 @@ from typing import TextIO
 SAMPLE_SECONDS = 2.0
 REPORT_EVERY_SECONDS = 30.0
 # A warm step may write a few files (a stamp, a compiled class); a download writes more.
+# Time alone is no sign: a warm build under load can be slow and download nothing.
 GROWTH_THAT_COUNTS = 1_000_000
-SLOW_SECONDS = 20.0
 
 
 def disk_usage(path: Path) -> int:
@@ -137,11 +137,7 @@ class Progress:
     def sample(self) -> None:
         """One look: announce once it counts, then report every REPORT_EVERY_SECONDS."""
         now = time.monotonic()
-        if not self.announced and (
-            self._always
-            or self.grown() >= GROWTH_THAT_COUNTS
-            or now - self._started >= SLOW_SECONDS
-        ):
+        if not self.announced and (self._always or self.grown() >= GROWTH_THAT_COUNTS):
             self._announce()
         if self.announced and now - self._last_report >= REPORT_EVERY_SECONDS:
             self._last_report = now

@@ -136,20 +136,7 @@ def test_the_example_fails_with_a_key_the_service_does_not_know(
     assert "UNAUTHENTICATED" in completed.stderr.upper().replace(" ", "_"), output_of(completed)
 
 
-RETRYING_CLIENTS = [
-    pytest.param(
-        client,
-        marks=pytest.mark.xfail(
-            strict=False, reason="until the TypeScript SDK uses the service config"
-        ),
-    )
-    if client == "typescript"
-    else client
-    for client in CLIENTS
-]
-
-
-@pytest.mark.parametrize("client", RETRYING_CLIENTS)
+@pytest.mark.parametrize("client", CLIENTS)
 def test_the_example_retries_a_lost_answer_and_each_observation_applies_once(
     client: str, service_address: str, clients_key: str
 ) -> None:
