@@ -9,7 +9,6 @@ first attempt of every call, which every example must retry without recording tw
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
@@ -25,6 +24,7 @@ import pytest
 from selfmodel.v1 import self_model_service_pb2 as messages
 from selfmodel.v1.self_model_service_pb2_grpc import SelfModelServiceStub
 from tests.integration.auth import create_api_key, with_key
+from tests.integration.commands import output_of, run
 from tests.integration.flaky_proxy import FlakyProxy
 from tests.integration.requests import CONTRADICTS, SUPPORTS, create_model, observe
 from tests.integration.service_process import ServiceProcess
@@ -40,24 +40,13 @@ PASSED = re.compile(r"^OK: (\d+) checks passed$", re.MULTILINE)
 
 def run_example(client: str, address: str, api_key: str) -> subprocess.CompletedProcess[str]:
     environment = {
-        **os.environ,
         "SELFMODEL_ADDRESS": address,
         "SELFMODEL_API_KEY": api_key,
         "PYTHON": sys.executable,  # the environment `make install` put selfmodel-client in
     }
-    return subprocess.run(
-        [str(ROOT / "clients" / client / "run-example")],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=EXAMPLE_TIMEOUT_SECONDS,
-        check=False,
+    return run(
+        [str(ROOT / "clients" / client / "run-example")], ROOT, EXAMPLE_TIMEOUT_SECONDS, environment
     )
-
-
-def output_of(completed: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {completed.returncode}\nstdout:\n{completed.stdout}\nstderr:\n{completed.stderr}"
 
 
 def warm_up(address: str, key: str) -> None:

@@ -8,14 +8,13 @@ where it imports and type-checks.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.integration.auth import create_api_key
+from tests.integration.commands import output_of, run
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "clients" / "typescript"
@@ -40,24 +39,6 @@ console.log(new UnauthenticatedError(status.UNAUTHENTICATED, "no key").message);
 """
 
 
-def run(
-    command: list[str], cwd: Path, timeout: int, **env: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command,
-        cwd=cwd,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def output_of(completed: subprocess.CompletedProcess[str]) -> str:
-    return f"exit {completed.returncode}\nstdout:\n{completed.stdout}\nstderr:\n{completed.stderr}"
-
-
 def counter(name: str, tap: str) -> int:
     found = re.search(rf"^# {name} (\d+)$", tap, re.MULTILINE)
     assert found is not None, f"no '# {name}' line in:\n{tap}"
@@ -71,8 +52,10 @@ def test_the_node_tests_pass_against_the_service(service_address: str, neo4j_uri
         ["node", "--test", "--test-reporter=tap", *tests],
         PACKAGE,
         NODE_TESTS_TIMEOUT_SECONDS,
-        SELFMODEL_ADDRESS=service_address,
-        SELFMODEL_API_KEY=create_api_key(neo4j_uri, "typescript-sdk"),
+        {
+            "SELFMODEL_ADDRESS": service_address,
+            "SELFMODEL_API_KEY": create_api_key(neo4j_uri, "typescript-sdk"),
+        },
     )
     assert completed.returncode == 0, output_of(completed)
     assert counter("fail", completed.stdout) == 0, output_of(completed)
