@@ -104,8 +104,9 @@ def observe_traced(
     metadata: tuple[tuple[str, str], ...] = (),
 ) -> tuple[ReadableSpan, list[ReadableSpan]]:
     """One Observe with the test's strings, on a model whose scope infers (the starter
-    inventory); its server span and every span of its trace."""
-    model = create_model(stub, inference=True)
+    inventory, in a scope of its own: other tests give theirs an empty one); its server
+    span and every span of its trace."""
+    model = create_model(stub, "tracing-starter-inventory", inference=True)
     exporter.clear()
     request = self_model_service_pb2.ObserveRequest(self_model=model.name)
     request.observation.type = PREFERENCE
