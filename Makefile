@@ -40,7 +40,7 @@ export SELFMODEL_CACHE_DIR := $(CACHE)
 export SELFMODEL_GRPCURL := $(GRPCURL)
 
 .PHONY: all install service embedding-model protos launcher clients run test unit integration lint bench load scaling lock clean \
-	sizing dev-data manifests
+	sizing dev-data manifests browsers
 
 all: install
 
@@ -128,9 +128,19 @@ integration: install
 
 # Static checks, then every test (integration tests start their own Neo4j unless
 # SELFMODEL_TEST_NEO4J_URI points at one).
-test: lint manifests
+test: lint manifests browsers
 	"$(PY)" -m pytest tests
 	"$(PY)" -m pytest clients/python/tests
+
+# Debian's headless Chromium and its WebDriver, for the tests that look at pages in a real
+# browser (tests/integration/browser.py); installed with apt (as root, else through sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browsers: /usr/bin/chromedriver
+
+/usr/bin/chromedriver:
+	$(FIRST_RUN) --always --watch /usr/lib/chromium --what "Debian's chromium and chromium-driver, for the browser tests" \
+	  --expect "about 100 MB of packages, 380 MB installed; 1 to 3 minutes" -- \
+	  sh -c '$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver'
 
 # The Kubernetes manifests (deploy/k8s/), as kustomize builds them, against the API's
 # schemas of each Kubernetes version in K8S_VERSIONS, offline. -strict rejects unknown
