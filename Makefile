@@ -87,7 +87,7 @@ $(GRPCURL):
 launcher:
 	@$(FIRST_RUN) --watch ~/.m2/repository --watch "$(CACHE)/neo4j-launcher" \
 	  --what "the embedded Neo4j, built from Maven Central" \
-	  --expect "about 120 MB of Maven artifacts, then one trial start of Neo4j; 1 to 3 minutes" -- \
+	  --expect "about 135 MB of Maven artifacts (Neo4j Browser's 15 of them), then one trial start of Neo4j; 1 to 3 minutes" -- \
 	  $(PYTHON) -m devtools.neo4j build
 
 # The client library and the example program of each language (docs/clients.md): stubs
@@ -104,7 +104,8 @@ clients: $(VENV)/.complete
 	  --expect "about 55 MB from npm, 70 MB installed; under a minute" -- \
 	  env BUF="$(VENV)/bin/buf" clients/typescript/build
 
-# Serves on 127.0.0.1:50051, backed by the embedded Neo4j (data in .data/neo4j).
+# Serves on 127.0.0.1:50051, backed by the embedded Neo4j (data in .data/neo4j), which
+# serves Neo4j Browser on 127.0.0.1:7474.
 run: service
 	"$(PY)" -m devtools.run
 

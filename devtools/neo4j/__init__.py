@@ -1,4 +1,5 @@
-"""Run a real Neo4j Community DBMS embedded in a small Java launcher, Bolt on loopback.
+"""Run a real Neo4j Community DBMS embedded in a small Java launcher, Bolt on loopback
+(and, with ``http_port``/``--http-port``, Neo4j Browser over HTTP).
 
 Standard library only: this runs before the project's virtualenv may exist.
 
@@ -18,8 +19,8 @@ Library use::
 Command line (default data dir ``.data/neo4j``, relative to the working directory)::
 
     python -m devtools.neo4j build
-    python -m devtools.neo4j run   [--data-dir D] [--port 7687] [--password X]
-    python -m devtools.neo4j start [--data-dir D] [--port 7687] [--password X]
+    python -m devtools.neo4j run   [--data-dir D] [--port 7687] [--http-port 7474] [--password X]
+    python -m devtools.neo4j start [--data-dir D] [--port 7687] [--http-port 7474] [--password X]
     python -m devtools.neo4j stop  [--data-dir D]
 
 The data directory is the Neo4j home: ``data/`` (stores, transaction logs), ``logs/``

@@ -35,7 +35,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         neo4j.start()
         print(
-            f"Neo4j {NEO4J_VERSION} ready at {neo4j.uri} (data {neo4j.data_dir}); Ctrl-C stops it"
+            f"Neo4j {NEO4J_VERSION} ready at {neo4j.uri}{_browser(neo4j)} (data {neo4j.data_dir});"
+            " Ctrl-C stops it"
         )
         sys.stdout.flush()
         code = neo4j.wait()
@@ -57,7 +58,10 @@ def _cmd_start(args: argparse.Namespace) -> int:
         print(f"Neo4j already running (pid {running}, data {neo4j.data_dir})")
         return 0
     neo4j.start()
-    print(f"Neo4j {NEO4J_VERSION} ready at {neo4j.uri} (pid {neo4j.pid}, data {neo4j.data_dir})")
+    print(
+        f"Neo4j {NEO4J_VERSION} ready at {neo4j.uri}{_browser(neo4j)}"
+        f" (pid {neo4j.pid}, data {neo4j.data_dir})"
+    )
     return 0
 
 
@@ -75,11 +79,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _browser(neo4j: EmbeddedNeo4j) -> str:
+    return "" if neo4j.browser_url is None else f", Neo4j Browser at {neo4j.browser_url}"
+
+
 def _from_args(args: argparse.Namespace, *, exit_with_parent: bool, detach: bool) -> EmbeddedNeo4j:
     return EmbeddedNeo4j(
         Path(args.data_dir),
         port=args.port,
         host=args.host,
+        http_port=args.http_port,
         password=args.password,
         heap=args.heap,
         pagecache_mb=args.pagecache_mb,
@@ -101,6 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR), help="Neo4j home")
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=7687)
+        sub.add_argument(
+            "--http-port", type=int, help="serve Neo4j Browser over HTTP on this port (off if absent)"
+        )
         sub.add_argument("--password", help="enable auth; password of user neo4j")
         sub.add_argument("--heap", default="512m", help="JVM -Xmx")
         sub.add_argument("--pagecache-mb", type=int, default=64)

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 
 
 class EmbeddedNeo4j:
-    """A Neo4j DBMS in a child JVM, serving Bolt on ``host:port``.
+    """A Neo4j DBMS in a child JVM, serving Bolt on ``host:port`` and, with ``http_port``,
+    Neo4j Browser at :attr:`browser_url` (HTTP on the same host; only the Browser's files).
 
     ``data_dir`` is the Neo4j home (created if missing). Without ``password`` authentication
     is disabled; with it, auth is on and user ``neo4j`` gets that password (set on every
@@ -59,6 +60,7 @@ class EmbeddedNeo4j:
         password: str | None = None,
         heap: str = "512m",
         *,
+        http_port: int | None = None,
         pagecache_mb: int = 64,
         startup_timeout: float = 120.0,
         stop_timeout: float = 60.0,
@@ -69,10 +71,13 @@ class EmbeddedNeo4j:
     ) -> None:
         if password is not None and (not password or "\n" in password or "\r" in password):
             raise ValueError("password must be non-empty and must not contain newlines")
+        if http_port is not None and not 0 < http_port < 65536:
+            raise ValueError("http_port must be a fixed port: the Browser is told the advertised one")
         parse_size(heap)  # validate early
         self.data_dir = Path(data_dir).resolve()
         self.port = port
         self.host = host
+        self.http_port = http_port
         self.password = password
         self.heap = heap
         self.pagecache_mb = pagecache_mb
@@ -89,8 +94,18 @@ class EmbeddedNeo4j:
 
     @property
     def uri(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"bolt://{host}:{self.port}"
+        return f"bolt://{self._host_in_url}:{self.port}"
+
+    @property
+    def browser_url(self) -> str | None:
+        """Neo4j Browser's address, or None without ``http_port``."""
+        if self.http_port is None:
+            return None
+        return f"http://{self._host_in_url}:{self.http_port}/browser/"
+
+    @property
+    def _host_in_url(self) -> str:
+        return f"[{self.host}]" if ":" in self.host else self.host
 
     @property
     def auth(self) -> tuple[str, str] | None:
@@ -142,6 +157,8 @@ class EmbeddedNeo4j:
             "--pagecache-mb",
             str(self.pagecache_mb),
         ]
+        if self.http_port is not None:
+            command += ["--http-port", str(self.http_port)]
         if self.password is not None:
             command.append("--auth-password-stdin")
         if self.exit_with_parent:

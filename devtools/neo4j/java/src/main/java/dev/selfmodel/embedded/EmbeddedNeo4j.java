@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,12 +21,16 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.server.configuration.ConfigurableServerModules;
+import org.neo4j.server.configuration.ServerSettings;
 
 /**
- * Runs a Neo4j Community DBMS in-process with only the Bolt connector enabled.
+ * Runs a Neo4j Community DBMS in-process with the Bolt connector enabled and, with {@code
+ * --http-port}, Neo4j Browser served over HTTP.
  *
- * <p>Usage: {@code EmbeddedNeo4j --data-dir DIR [--host H] [--port P] [--auth-password PW |
- * --auth-password-stdin] [--pagecache-mb N] [--exit-with-parent] [--warmup]}
+ * <p>Usage: {@code EmbeddedNeo4j --data-dir DIR [--host H] [--port P] [--http-port P]
+ * [--auth-password PW | --auth-password-stdin] [--pagecache-mb N] [--exit-with-parent]
+ * [--warmup]}
  *
  * <p>{@code --data-dir} is the Neo4j home directory (databases, transaction logs and logs live
  * below it). Without a password authentication is disabled; with one, authentication is enabled
@@ -37,7 +42,12 @@ import org.neo4j.io.ByteUnit;
  * --warmup} runs a small throwaway workload before reporting ready; it exists to train a JVM
  * class-data-sharing archive and should only be used on a scratch data directory.
  *
- * <p>Prints {@code NEO4J_READY bolt://host:port} on stdout once the default database is available,
+ * <p>{@code --http-port} enables the HTTP connector on the same host with only the Browser module
+ * (its static files at {@code /browser/}, plus the discovery document at {@code /}); no HTTP Cypher
+ * endpoints. Without it there is no HTTP at all.
+ *
+ * <p>Prints {@code NEO4J_READY bolt://host:port} (followed by {@code http://host:port/browser/}
+ * with {@code --http-port}) on stdout once the default database is available,
  * then blocks until the JVM is asked to exit (SIGTERM/SIGINT), at which point a shutdown hook stops
  * the DBMS cleanly.
  */
@@ -53,7 +63,7 @@ public final class EmbeddedNeo4j {
             err.println("error: " + error);
         }
         err.println(
-                "usage: EmbeddedNeo4j --data-dir DIR [--host 127.0.0.1] [--port 7687]"
+                "usage: EmbeddedNeo4j --data-dir DIR [--host 127.0.0.1] [--port 7687] [--http-port 7474]"
                         + " [--auth-password PASSWORD | --auth-password-stdin] [--pagecache-mb 64]"
                         + " [--exit-with-parent] [--warmup]");
         System.exit(2);
@@ -67,6 +77,7 @@ public final class EmbeddedNeo4j {
         long pagecacheMb = 64;
         boolean exitWithParent = false;
         boolean warmup = false;
+        int httpPort = -1; // none: no HTTP connector, no Browser
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -98,10 +109,14 @@ public final class EmbeddedNeo4j {
                 case "--data-dir" -> dataDir = Path.of(value).toAbsolutePath().normalize();
                 case "--host" -> host = value;
                 case "--port" -> port = parseInt(arg, value);
+                case "--http-port" -> httpPort = parseInt(arg, value);
                 case "--auth-password" -> password = value;
                 case "--pagecache-mb" -> pagecacheMb = parseInt(arg, value);
                 default -> usage("unknown argument " + arg);
             }
+        }
+        if (httpPort == 0) {
+            usage("--http-port needs a fixed port: the Browser is told the advertised one");
         }
         if (dataDir == null) {
             usage("--data-dir is required");
@@ -118,7 +133,15 @@ public final class EmbeddedNeo4j {
                         .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
                         .setConfig(BoltConnector.advertised_address, new SocketAddress(host, port))
                         .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-                        .setConfig(HttpConnector.enabled, false)
+                        .setConfig(HttpConnector.enabled, httpPort > 0)
+                        .setConfig(HttpConnector.listen_address, new SocketAddress(host, Math.max(httpPort, 1)))
+                        .setConfig(HttpConnector.advertised_address, new SocketAddress(host, Math.max(httpPort, 1)))
+                        // Only the Browser's static files (and the always-on discovery document at /):
+                        // no HTTP Cypher endpoints, no unmanaged extensions.
+                        .setConfig(ServerSettings.http_enabled_modules, EnumSet.of(ConfigurableServerModules.BROWSER))
+                        .setConfig(ServerSettings.http_logging_enabled, false)
+                        // The Browser collects no usage data.
+                        .setConfig(ServerSettings.allow_telemetry, false)
                         .setConfig(HttpsConnector.enabled, false)
                         .setConfig(GraphDatabaseSettings.auth_enabled, password != null)
                         // A local dev/test DBMS: accept any non-empty password.
@@ -185,7 +208,8 @@ public final class EmbeddedNeo4j {
             System.exit(1);
         }
 
-        System.out.println(READY_MARKER + " bolt://" + SocketAddress.format(host, port));
+        System.out.println(READY_MARKER + " bolt://" + SocketAddress.format(host, port)
+                + (httpPort > 0 ? " http://" + SocketAddress.format(host, httpPort) + "/browser/" : ""));
         System.out.flush();
 
         stopped.await();
