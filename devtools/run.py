@@ -1,4 +1,5 @@
-"""`make run`: the service on 127.0.0.1:50051 backed by an embedded Neo4j in .data/neo4j.
+"""`make run`: the service on 127.0.0.1:50051 backed by an embedded Neo4j in .data/neo4j,
+with Neo4j Browser on 127.0.0.1:7474 (authentication on: devtools/local_credentials.py).
 
 When SELFMODEL_NEO4J_URI is set, that Neo4j is used instead and nothing is started.
 """
@@ -11,13 +12,17 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from devtools.local_credentials import PASSWORD_VARIABLE, browser_notice, local_credentials
 from devtools.neo4j import EmbeddedNeo4j
+from devtools.neo4j.constants import NEO4J_USER
 from service.config import Settings
 from service.observability import configure_logging
 from service.server import serve
 
 DATA_DIR = Path(".data/neo4j")
+PASSWORD_FILE = Path(".data/neo4j-password")
 BOLT_PORT = int(os.environ.get("SELFMODEL_EMBEDDED_NEO4J_PORT", "7687"))
+HTTP_PORT = int(os.environ.get("SELFMODEL_EMBEDDED_NEO4J_HTTP_PORT", "7474"))
 
 
 def main() -> None:
@@ -28,10 +33,18 @@ def main() -> None:
     if "SELFMODEL_NEO4J_URI" in os.environ:
         asyncio.run(serve(settings))
         return
-    neo4j = EmbeddedNeo4j(DATA_DIR, port=BOLT_PORT, password=settings.neo4j.password or None)
+    credentials = local_credentials(PASSWORD_FILE, os.environ.get(PASSWORD_VARIABLE))
+    neo4j = EmbeddedNeo4j(
+        DATA_DIR, port=BOLT_PORT, http_port=HTTP_PORT, password=credentials.password
+    )
     logging.getLogger(__name__).info("starting embedded Neo4j in %s", DATA_DIR)
     with neo4j:
-        asyncio.run(serve(replace(settings, neo4j=replace(settings.neo4j, uri=neo4j.uri))))
+        assert neo4j.browser_url is not None
+        print(browser_notice(neo4j.browser_url, neo4j.uri, credentials), flush=True)
+        connection = replace(
+            settings.neo4j, uri=neo4j.uri, user=NEO4J_USER, password=credentials.password
+        )
+        asyncio.run(serve(replace(settings, neo4j=connection)))
 
 
 if __name__ == "__main__":

@@ -111,7 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=7687)
         sub.add_argument(
-            "--http-port", type=int, help="serve Neo4j Browser over HTTP on this port (off if absent)"
+            "--http-port",
+            type=int,
+            help="serve Neo4j Browser over HTTP on this port (off if absent)",
         )
         sub.add_argument("--password", help="enable auth; password of user neo4j")
         sub.add_argument("--heap", default="512m", help="JVM -Xmx")

@@ -72,7 +72,9 @@ class EmbeddedNeo4j:
         if password is not None and (not password or "\n" in password or "\r" in password):
             raise ValueError("password must be non-empty and must not contain newlines")
         if http_port is not None and not 0 < http_port < 65536:
-            raise ValueError("http_port must be a fixed port: the Browser is told the advertised one")
+            raise ValueError(
+                "http_port must be a fixed port: the Browser is told the advertised one"
+            )
         parse_size(heap)  # validate early
         self.data_dir = Path(data_dir).resolve()
         self.port = port
