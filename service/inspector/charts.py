@@ -23,6 +23,12 @@ _STYLE = Style(
     label_font_size=11,
     major_label_font_size=11,
     title_font_size=12,
+    foreground="#334155",
+    foreground_subtle="#94a3b8",
+    guide_stroke_color="#e2e8f0",
+    guide_stroke_dasharray="0",
+    major_guide_stroke_color="#cbd5e1",
+    major_guide_stroke_dasharray="0",
 )
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
@@ -35,6 +41,7 @@ def confidence_chart(versions: Sequence[BeliefVersion]) -> str:
         js=[],
         width=460,
         height=180,
+        explicit_size=True,
         show_legend=False,
         range=(0, 1),
         xrange=(min(numbers, default=1) - 0.5, max(numbers, default=1) + 0.5),
