@@ -12,21 +12,16 @@ from datetime import datetime
 from typing import Any
 
 import jinja2
+from google.rpc import code_pb2
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from service.api.errors import status_of
 from service.auth import Authenticator
 from service.domain import names
-from service.domain.errors import (
-    FailedPrecondition,
-    InvalidArgument,
-    NotFound,
-    SelfModelError,
-    StoreUnavailable,
-    Unauthenticated,
-)
+from service.domain.errors import SelfModelError, StoreUnavailable
 from service.inspector.access import CHALLENGES, tenant_of
 from service.inspector.charts import confidence_chart
 from service.inspector.reads import Reads
@@ -43,13 +38,15 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-_STATUS: tuple[tuple[type[SelfModelError], int], ...] = (
-    (Unauthenticated, 401),
-    (InvalidArgument, 400),
-    (NotFound, 404),
-    (FailedPrecondition, 410),
-    (StoreUnavailable, 503),
-)
+_HTTP_STATUS = {
+    # A use case's error, as the gRPC API reports it, then as HTTP: google.rpc's
+    # mapping, except that a deleted model is gone rather than a bad request.
+    code_pb2.INVALID_ARGUMENT: 400,
+    code_pb2.UNAUTHENTICATED: 401,
+    code_pb2.NOT_FOUND: 404,
+    code_pb2.FAILED_PRECONDITION: 410,
+    code_pb2.UNAVAILABLE: 503,
+}
 
 
 def _when(moment: datetime | None) -> str:
@@ -82,11 +79,11 @@ Handler = Callable[[Request, str], Awaitable[Response]]
 
 
 def _error_page(error: SelfModelError) -> HTMLResponse:
-    status = next((code for kind, code in _STATUS if isinstance(error, kind)), 500)
+    reported = status_of(error)
+    status = _HTTP_STATUS.get(reported.code, 500)
     if status == 500:
         log.warning("inspector: %s", error, exc_info=error)
-    message = "internal error" if status == 500 else str(error)
-    return page("error.html", {"tenant": "", "status": status, "message": message}, status)
+    return page("error.html", {"tenant": "", "status": status, "message": reported.message}, status)
 
 
 def build_app(

@@ -39,7 +39,7 @@ def confidence_chart(versions: Sequence[BeliefVersion]) -> str:
     chart = pygal.XY(
         style=_STYLE,
         js=[],
-        width=460,
+        width=560,
         height=180,
         explicit_size=True,
         show_legend=False,
