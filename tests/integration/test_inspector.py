@@ -46,9 +46,10 @@ class Recorded:
 @pytest.fixture(scope="module")
 def recorded(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
     port = free_port()
+    log_path = tmp_path_factory.mktemp("inspector") / "service.log"
     service = ServiceProcess(
         neo4j_uri,
-        tmp_path_factory.mktemp("inspector") / "service.log",
+        log_path,
         extra_env={"SELFMODEL_INSPECTOR_LISTEN": f"127.0.0.1:{port}"},
     )
     key = create_api_key(neo4j_uri, "inspector")
@@ -82,6 +83,9 @@ def recorded(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         )
     finally:
         service.stop()
+    # SIGTERM stops the inspector with the gRPC server, and the process exits cleanly.
+    assert service.returncode == 0, service.log_tail()
+    assert "inspector stopped" in log_path.read_text()
 
 
 def signed_in(driver: webdriver.Chrome, key: str) -> None:
