@@ -179,6 +179,12 @@ class Environment(BaseSettings):
     alignment_rate: Number = setting(
         0.1, "how much one tested belief moves the alignment score", ge=0.0, le=1.0
     )
+    inspector_listen: Annotated[str, AfterValidator(_address_or_empty)] = setting(
+        "",
+        "host:port of the read-only inspector web page (docs/inspector.md); empty: off. "
+        "With `SELFMODEL_AUTH=off` only a loopback address",
+        shown="empty (off)",
+    )
     watch_poll_seconds: Number = setting(
         2.0,
         "how often `WatchSelfModel` looks for changes committed by other instances",
@@ -188,10 +194,14 @@ class Environment(BaseSettings):
 
     @model_validator(mode="after")
     def _authentication_off_only_on_loopback(self) -> Self:
-        if self.auth == "off" and self.listen.rsplit(":", 1)[0] not in _LOOPBACK_HOSTS:
-            raise ValueError(
-                f"{PREFIX}AUTH=off is only allowed on a loopback address, not {self.listen}"
-            )
+        if self.auth != "off":
+            return self
+        for name, address in (("LISTEN", self.listen), ("INSPECTOR_LISTEN", self.inspector_listen)):
+            if address and address.rsplit(":", 1)[0] not in _LOOPBACK_HOSTS:
+                raise ValueError(
+                    f"{PREFIX}AUTH=off is only allowed on a loopback address, not "
+                    f"{PREFIX}{name}={address}"
+                )
         return self
 
     def weight(self, kind: ObservationType) -> float:
@@ -292,6 +302,8 @@ class Settings:
     health_interval_seconds: float = 2.0
     shutdown_grace_seconds: float = 10.0
     max_message_bytes: int = 256 * 1024
+    inspector_listen: str = ""
+    """Empty: no inspector."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -330,6 +342,7 @@ class Settings:
             health_interval_seconds=env.health_interval_seconds,
             shutdown_grace_seconds=env.shutdown_grace_seconds,
             max_message_bytes=env.max_message_bytes,
+            inspector_listen=env.inspector_listen,
         )
 
 

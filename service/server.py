@@ -1,7 +1,8 @@
 """Assembles and runs the gRPC server: the service, health checking and reflection.
 
-Around it: the Prometheus metrics endpoint, the health watch of Neo4j, and a graceful
-shutdown (stop accepting calls, let in-flight ones finish, then close the Neo4j driver).
+Around it: the Prometheus metrics endpoint, the read-only inspector web page when
+`SELFMODEL_INSPECTOR_LISTEN` is set, the health watch of Neo4j, and a graceful shutdown
+(stop accepting calls, let in-flight ones finish, then close the Neo4j driver).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from service.config import Settings
 from service.domain.merge import load_merge_models
 from service.embeddings import OnnxEmbedder, packaged_model_path
 from service.health_watch import Neo4jHealthWatch
+from service.inspector.app import build_app
+from service.inspector.reads import Reads
+from service.inspector.serving import Inspector
 from service.observability import Telemetry
 from service.store_startup import StoreStartup
 from store.api_keys import API_KEY_SCHEMA, ApiKeyStore
@@ -95,7 +99,8 @@ async def running(settings: Settings) -> AsyncIterator[int]:
         options=[("grpc.max_receive_message_length", settings.max_message_bytes)]
     )
     use_cases = UseCases.build(Dependencies(store, embedder, settings.engine))
-    gate = CallGate(authenticator(settings, store), telemetry, ready=lambda: startup.ready)
+    callers = authenticator(settings, store)
+    gate = CallGate(callers, telemetry, ready=lambda: startup.ready)
     add_servicer(
         SelfModelServicer(use_cases, gate),
         self_model_service_pb2.DESCRIPTOR.services_by_name["SelfModelService"],
@@ -120,6 +125,13 @@ async def running(settings: Settings) -> AsyncIterator[int]:
         raise SystemExit(
             f"SELFMODEL_METRICS_LISTEN: cannot bind {settings.metrics_listen}: {error}"
         ) from None
+    inspector = None
+    if settings.inspector_listen:
+        inspector = Inspector(
+            build_app(Reads.of(use_cases), callers, ready=lambda: startup.ready),
+            settings.inspector_listen,
+            settings.shutdown_grace_seconds,
+        )
     watch = Neo4jHealthWatch(
         startup.ping,
         health_servicer,
@@ -130,6 +142,8 @@ async def running(settings: Settings) -> AsyncIterator[int]:
     await watch.check()
     await health_servicer.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
     await server.start()
+    if inspector is not None:
+        inspector.start()
     watch.start()
     log.info("serving selfmodel on %s (Neo4j at %s)", settings.listen, settings.neo4j.uri)
     if metrics_port:
@@ -144,6 +158,8 @@ async def running(settings: Settings) -> AsyncIterator[int]:
     try:
         yield port
     finally:
+        if inspector is not None:
+            await inspector.stop()
         await _shut_down(settings, health_servicer, server, watch, store)
         telemetry.close()
         embedder.close()
