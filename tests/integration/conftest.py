@@ -37,11 +37,30 @@ def neo4j_driver(neo4j_uri: str) -> Iterator[Driver]:
 
 
 @pytest.fixture(scope="session")
-def service_address(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    service = ServiceProcess(neo4j_uri, tmp_path_factory.mktemp("service") / "service.log")
+def shared_service(
+    neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """The service most tests share, with its inspector page on: (gRPC address, inspector
+    address)."""
+    inspector = f"127.0.0.1:{free_port()}"
+    service = ServiceProcess(
+        neo4j_uri,
+        tmp_path_factory.mktemp("service") / "service.log",
+        extra_env={"SELFMODEL_INSPECTOR_LISTEN": inspector},
+    )
     service.start()
-    yield service.address
+    yield service.address, inspector
     service.stop()
+
+
+@pytest.fixture(scope="session")
+def service_address(shared_service: tuple[str, str]) -> str:
+    return shared_service[0]
+
+
+@pytest.fixture(scope="session")
+def inspector_address(shared_service: tuple[str, str]) -> str:
+    return shared_service[1]
 
 
 @pytest.fixture(scope="session")

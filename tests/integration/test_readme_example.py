@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -16,7 +19,7 @@ README = (ROOT / "README.md").read_text()
 
 
 def test_the_readme_python_example_learns_from_raw_observations(
-    service_address: str, neo4j_uri: str
+    service_address: str, neo4j_uri: str, inspector_address: str
 ) -> None:
     [example] = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
     assert 'ADDRESS = "localhost:50051"' in example
@@ -49,3 +52,15 @@ def test_the_readme_python_example_learns_from_raw_observations(
         return [re.sub(r"^\d\.\d\d ", "", line) for line in text]
 
     assert unrounded(shown.strip().splitlines()) == unrounded(lines)
+
+    # The inspector page shows the model the example built, with what it learned.
+    query = urllib.parse.urlencode({"external_user_id": "u-42", "scope": "acme-writer"})
+    lookup = urllib.request.Request(
+        f"http://{inspector_address}/lookup?{query}", headers={"Authorization": f"Bearer {key}"}
+    )
+    with urllib.request.urlopen(lookup, timeout=30) as reply:
+        page = reply.read().decode()
+        assert "/models/" in reply.geturl()
+    for confidence, statement in beliefs:
+        assert html.escape(statement) in page
+        assert confidence in page
