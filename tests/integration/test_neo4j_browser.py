@@ -90,6 +90,21 @@ def run_in_editor(driver: WebDriver, command: str) -> WebElement:
     return frame
 
 
+def set_parameter(driver: WebDriver, name: str, value: object) -> None:
+    """`:param name => value`, run again until the Browser shows the parameter set: right
+    after connecting, the Browser may still be opening its session and answer an error."""
+    command = f":param {name} => {json.dumps(value)}"
+
+    def is_set(driver: WebDriver) -> bool:
+        frame = run_in_editor(driver, command)
+        contents = WebDriverWait(driver, TIMEOUT_SECONDS).until(
+            lambda _: frame.find_element(*by_test_id("frameContents"))
+        )
+        return f'"{name}"' in contents.text
+
+    WebDriverWait(driver, TIMEOUT_SECONDS, poll_frequency=2).until(is_set)
+
+
 def test_the_browser_shows_why_a_belief_is_held(neo4j: EmbeddedNeo4j, model_id: str) -> None:
     why = documented_queries()[0]
     parameters = {**why.parameters, "self_model_id": model_id}
@@ -106,15 +121,17 @@ def test_the_browser_shows_why_a_belief_is_held(neo4j: EmbeddedNeo4j, model_id: 
                 (By.CSS_SELECTOR, '[data-testid="activeEditor"] textarea')
             )
         )
-        for name, value in parameters.items():
-            run_in_editor(driver, f":param {name} => {json.dumps(value)}")
-        # One line: Enter would run a half-typed query.
-        frame = run_in_editor(driver, " ".join(why.cypher.split()))
-        contents = wait(driver, TIMEOUT_SECONDS).until(
-            lambda _: frame.find_element(*by_test_id("frameContents"))
-        )
-        wait(driver, TIMEOUT_SECONDS).until(lambda _: OBSERVATIONS[0][1] in contents.text)
-        screenshot(driver, "neo4j-browser-provenance")
+        try:
+            for name, value in parameters.items():
+                set_parameter(driver, name, value)
+            # One line: Enter would run a half-typed query.
+            frame = run_in_editor(driver, " ".join(why.cypher.split()))
+            contents = wait(driver, TIMEOUT_SECONDS).until(
+                lambda _: frame.find_element(*by_test_id("frameContents"))
+            )
+            wait(driver, TIMEOUT_SECONDS).until(lambda _: OBSERVATIONS[0][1] in contents.text)
+        finally:
+            screenshot(driver, "neo4j-browser-provenance")  # what it showed, also on failure
         text = contents.text
         assert not driver.find_elements(*by_test_id("cypherFrameErrorMessage"))
 
